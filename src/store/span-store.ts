@@ -1,0 +1,81 @@
+// The storage API every backend implements, as Jaeger v2's tracestore: write batches,
+// read a trace, search, list what exists, drop what is too old. Skein has one
+// implementation (ClickHouse SQL) over several transports (embedded chDB, a server).
+import type { SpanRow } from '../model/span.ts';
+
+/** Where an attribute filter looks. 'span' also matches nothing in resource or events. */
+export type AttributeScope = 'span' | 'resource' | 'event';
+
+export type AttributeFilter =
+  | { scope: AttributeScope; key: string; type: 'string'; op: '=' | '!='; value: string }
+  | { scope: AttributeScope; key: string; type: 'int'; op: CompareOp; value: bigint }
+  | { scope: AttributeScope; key: string; type: 'double'; op: CompareOp; value: number }
+  | { scope: AttributeScope; key: string; type: 'bool'; op: '=' | '!='; value: boolean }
+  /** The key exists with any value and type. */
+  | { scope: AttributeScope; key: string; type: 'exists' };
+
+export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+/** A trace search: every given condition must hold on one and the same span. */
+export interface TraceQuery {
+  service?: string;
+  operation?: string;
+  /** OTLP SpanKind number. */
+  spanKind?: number;
+  attributes: AttributeFilter[];
+  /** Only spans whose status is ERROR. */
+  errorsOnly?: boolean;
+  minDurationNs?: bigint;
+  maxDurationNs?: bigint;
+  /** Span start, inclusive, ns since epoch. */
+  startNs: bigint;
+  /** Span start, inclusive, ns since epoch. */
+  endNs: bigint;
+  limit: number;
+}
+
+/** One search hit: a whole trace, summarised. */
+export interface TraceSummary {
+  traceId: string;
+  /** Service and name of the root span; '' when the root has not arrived. */
+  rootService: string;
+  rootOperation: string;
+  startNs: bigint;
+  durationNs: bigint;
+  spanCount: number;
+  errorCount: number;
+  /** Distinct services in the trace, sorted. */
+  services: string[];
+}
+
+export interface Operation {
+  name: string;
+  /** OTLP SpanKind number. */
+  kind: number;
+}
+
+export interface AttributeName {
+  scope: AttributeScope;
+  key: string;
+  type: 'string' | 'int' | 'double' | 'bool' | 'other';
+}
+
+export interface SpanStore {
+  /** Creates tables if they are missing. Safe to call on every start. */
+  init(): Promise<void>;
+  /** Resolves once the rows are committed: a crash after it loses none of them. */
+  writeBatch(spans: SpanRow[]): Promise<void>;
+  /** Every span of the trace, in start order; [] when the trace is unknown. */
+  getTrace(traceId: string): Promise<SpanRow[]>;
+  /** Matching traces, newest first, ties broken by trace id so results are deterministic. */
+  searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
+  listServices(): Promise<string[]>;
+  listOperations(service: string): Promise<Operation[]>;
+  /** Attribute keys seen between the times (ns), for autocomplete. */
+  listAttributeNames(startNs: bigint, endNs: bigint): Promise<AttributeName[]>;
+  /** Most common values of one attribute between the times (ns), for autocomplete. */
+  listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number): Promise<string[]>;
+  /** Drops whole days of data older than the cutoff; returns how many partitions went. */
+  dropBefore(cutoffNs: bigint): Promise<number>;
+  close(): Promise<void>;
+}
