@@ -1,0 +1,93 @@
+// Skein's own query API, JSON over HTTP, documented in docs/API.md. Thin: parameters are
+// parsed in src/query, the work is done by the store.
+import { Hono, type Context } from 'hono';
+import type { Logger } from 'pino';
+import { spansToOtlpJson } from '../model/otlp-json.ts';
+import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseTime, spanKindName } from '../query/search-params.ts';
+import { parseTraceId } from '../query/trace-id.ts';
+import type { AttributeScope, SpanStore, TraceSummary } from '../store/span-store.ts';
+import { HttpError } from './http-error.ts';
+
+export function skeinApi(store: SpanStore, isReady: () => boolean, logger: Logger): Hono {
+  const app = new Hono();
+
+  app.get('/ready', (c) => (isReady() ? c.text('ready') : c.text('starting', 503)));
+
+  app.get('/api/v1/services', async (c) => c.json({ services: await store.listServices() }));
+
+  app.get('/api/v1/services/:service/operations', async (c) => {
+    const operations = await store.listOperations(c.req.param('service'));
+    return c.json({ operations: operations.map((op) => ({ name: op.name, spanKind: spanKindName(op.kind) })) });
+  });
+
+  app.get('/api/v1/traces/:traceId', async (c) => {
+    const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
+    const spans = await store.getTrace(traceId);
+    if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
+    return c.json(spansToOtlpJson(spans));
+  });
+
+  app.get('/api/v1/search', async (c) => {
+    const query = parseSearchParams(new URL(c.req.url).searchParams, nowNs());
+    const traces = await store.searchTraces(query);
+    return c.json({ traces: traces.map(summaryJson) });
+  });
+
+  app.get('/api/v1/attributes', async (c) => {
+    const [startNs, endNs] = timeRange(c);
+    return c.json({ attributes: await store.listAttributeNames(startNs, endNs) });
+  });
+
+  app.get('/api/v1/attributes/:scope/:key/values', async (c) => {
+    const scope = parseParam('scope', c.req.param('scope'), attributeScope);
+    const [startNs, endNs] = timeRange(c);
+    const values = await store.listAttributeValues(scope, c.req.param('key'), startNs, endNs, 100);
+    return c.json({ values });
+  });
+
+  app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.onError((err, c) => {
+    if (err instanceof ParamError) return c.json(errorBody(400, err.message), 400);
+    if (err instanceof HttpError) return c.json(errorBody(err.status, err.message), err.status as 400);
+    logger.error({ err }, 'query API failed');
+    return c.json(errorBody(500, `internal error: ${err.message}`), 500);
+  });
+
+  return app;
+}
+
+function summaryJson(t: TraceSummary) {
+  return {
+    traceId: t.traceId,
+    rootService: t.rootService,
+    rootOperation: t.rootOperation,
+    startTimeUnixNano: String(t.startNs),
+    durationNanos: String(t.durationNs),
+    spanCount: t.spanCount,
+    errorCount: t.errorCount,
+    services: t.services,
+  };
+}
+
+function errorBody(status: number, message: string) {
+  return { error: { status, message } };
+}
+
+function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+/** start/end/lookback as in search, for the autocomplete endpoints. */
+function timeRange(c: Context): [bigint, bigint] {
+  const end = c.req.query('end');
+  const start = c.req.query('start');
+  const endNs = end ? parseParam('end', end, parseTime) : nowNs();
+  const startNs = start ? parseParam('start', start, parseTime) : endNs - 24n * DEFAULT_LOOKBACK_NS;
+  return [startNs, endNs];
+}
+
+function attributeScope(text: string): AttributeScope {
+  if (text === 'span' || text === 'resource' || text === 'event') return text;
+  throw new Error(`'${text}' is not span, resource or event`);
+}

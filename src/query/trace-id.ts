@@ -1,0 +1,9 @@
+// Trace ids as the APIs accept them: hex, any case, 32 digits (128-bit) or 16 (64-bit,
+// as old Zipkin and Jaeger clients send; padded with zeros as those systems do).
+
+export function parseTraceId(text: string): string {
+  if (!/^[0-9a-f]{1,32}$/i.test(text)) throw new Error(`'${text}' is not a hex trace id of up to 32 digits`);
+  const id = text.toLowerCase().padStart(32, '0');
+  if (/^0+$/.test(id)) throw new Error('the all-zero trace id is invalid');
+  return id;
+}

@@ -1,0 +1,23 @@
+// The wire formats Skein receives. The number is what the write-ahead log records with
+// each payload, so a replay after a crash decodes it the same way: never renumber.
+import type { DecodedBatch } from '../model/span.ts';
+import { decodeOtlpJson } from './otlp-json.ts';
+import { decodeOtlpProto } from './otlp-proto.ts';
+
+export const WireFormat = {
+  OTLP_PROTO: 1,
+  OTLP_JSON: 2,
+} as const;
+
+export type WireFormat = (typeof WireFormat)[keyof typeof WireFormat];
+
+export function decodePayload(format: number, payload: Buffer): DecodedBatch {
+  switch (format) {
+    case WireFormat.OTLP_PROTO:
+      return decodeOtlpProto(payload);
+    case WireFormat.OTLP_JSON:
+      return decodeOtlpJson(payload.toString('utf8'));
+    default:
+      throw new Error(`unknown wire format ${format}`);
+  }
+}
