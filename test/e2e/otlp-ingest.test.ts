@@ -1,0 +1,108 @@
+// Every OTLP payload captured from real clients goes in through `skein serve`'s receivers
+// (HTTP protobuf, HTTP JSON, gzip, gRPC) and reads back through the query API.
+import * as grpc from '@grpc/grpc-js';
+import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { after, before, test } from 'node:test';
+import { decodeOtlpJson } from '../../src/receive/otlp-json.ts';
+import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
+import { eventually, startSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
+
+let skein: SkeinProcess;
+before(async () => {
+  skein = await startSkeinProcess();
+});
+after(async () => {
+  await skein.stop();
+  skein.removeData();
+});
+
+async function expectTracesStored(spans: { traceId: string; spanId: string }[]) {
+  const expected = new Map<string, Set<string>>();
+  for (const s of spans) expected.set(s.traceId, (expected.get(s.traceId) ?? new Set()).add(s.spanId));
+  for (const [traceId, spanIds] of expected) {
+    const stored = await eventually(async () => {
+      const res = await fetch(`${skein.httpUrl}/api/v1/traces/${traceId}`);
+      if (!res.ok) return undefined;
+      const body = await res.json();
+      const ids = new Set<string>(body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => s.spanId))));
+      return ids.size >= spanIds.size ? ids : undefined;
+    }, `trace ${traceId}`);
+    assert.deepEqual(stored, spanIds);
+  }
+}
+
+const protoFiles = testdataFiles('captured', /^(proto-.*|bench-.*)\.pb(\.gz)?$/);
+for (const file of protoFiles) {
+  test(`OTLP/HTTP protobuf ${file} ingests and reads back`, { skip: skipWithoutTestdata }, async () => {
+    const body = testdataFile('captured', file);
+    const gzipped = file.endsWith('.gz');
+    const res = await fetch(`${skein.otlpHttpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf', ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}) },
+      body,
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('content-type'), 'application/x-protobuf');
+    await expectTracesStored(decodeOtlpProto(gzipped ? gunzipSync(body) : body).spans);
+  });
+}
+
+const jsonFiles = [
+  ...testdataFiles('captured', /^(json-.*|bench-.*)\.json(\.gz)?$/).map((f) => ['captured', f]),
+  ...testdataFiles('otlp', /\.json$/).map((f) => ['otlp', f]),
+];
+for (const [folder, file] of jsonFiles) {
+  test(`OTLP/HTTP JSON ${folder}/${file} ingests and reads back`, { skip: skipWithoutTestdata }, async () => {
+    const body = testdataFile(folder, file);
+    const gzipped = file.endsWith('.gz');
+    const res = await fetch(`${skein.otlpHttpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}) },
+      body,
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await res.json(), {});
+    await expectTracesStored(decodeOtlpJson((gzipped ? gunzipSync(body) : body).toString('utf8')).spans);
+  });
+}
+
+test('OTLP/gRPC Export of the captured gRPC request ingests and reads back', { skip: skipWithoutTestdata }, async () => {
+  const body = testdataFile('captured', 'grpc-grpc-1.pb');
+  const client = new grpc.Client(skein.otlpGrpcAddress, grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
+  try {
+    const response = await new Promise<Buffer>((resolve, reject) => {
+      client.makeUnaryRequest(
+        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        body,
+        (err, value) => (err ? reject(err) : resolve(value!)),
+      );
+    });
+    assert.equal(response.length, 0, 'an empty ExportTraceServiceResponse: nothing rejected');
+  } finally {
+    client.close();
+  }
+  await expectTracesStored(decodeOtlpProto(body).spans);
+});
+
+test('OTLP/gRPC answers INVALID_ARGUMENT for a malformed message', async () => {
+  const client = new grpc.Client(skein.otlpGrpcAddress, grpc.credentials.createInsecure());
+  try {
+    const err = await new Promise<grpc.ServiceError>((resolve, reject) => {
+      client.makeUnaryRequest(
+        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.from([0x0a, 0xff, 0xff, 0x01]),
+        (e) => (e ? resolve(e) : reject(new Error('malformed request was accepted'))),
+      );
+    });
+    assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(err.details, /invalid OTLP protobuf/);
+  } finally {
+    client.close();
+  }
+});

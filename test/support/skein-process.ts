@@ -1,0 +1,99 @@
+// Starts `skein serve` as a real child process on free ports with its own data directory,
+// waits until /ready answers, and stops it by pid (gracefully, or with SIGKILL for crash tests).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SkeinProcess {
+  dataDir: string;
+  httpUrl: string;
+  otlpHttpUrl: string;
+  otlpGrpcAddress: string;
+  child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+  removeData(): void;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+export async function startSkeinProcess(options: { dataDir?: string; args?: string[] } = {}): Promise<SkeinProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skein-test-'));
+  const [http, otlpHttp, otlpGrpc] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/skein.js', 'serve',
+      '--host', '127.0.0.1',
+      '--data-dir', dataDir,
+      '--http-port', String(http),
+      '--otlp-http-port', String(otlpHttp),
+      '--otlp-grpc-port', String(otlpGrpc),
+      '--retention', '0',
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const httpUrl = `http://127.0.0.1:${http}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`skein serve exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`skein serve did not become ready in 60 s:\n${output}`);
+    }
+    const ready = await fetch(`${httpUrl}/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    dataDir,
+    httpUrl,
+    otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
+    otlpGrpcAddress: `127.0.0.1:${otlpGrpc}`,
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      if (child.exitCode !== 0) throw new Error(`skein serve exited with ${child.exitCode}:\n${output}`);
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    removeData() {
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls fn until it returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
