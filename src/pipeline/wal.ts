@@ -112,7 +112,7 @@ export class WriteAheadLog {
   /** Set by the first failed write or sync; from then on every append fails with it. */
   private failure: Error | undefined;
   private closed = false;
-  private counts = { appends: 0, writes: 0, syncs: 0, truncatedBytes: 0 };
+  private readonly counts = { appends: 0, writes: 0, syncs: 0, truncatedBytes: 0 };
 
   private constructor(
     private readonly dir: string,
@@ -162,8 +162,9 @@ export class WriteAheadLog {
 
   /**
    * Yields, in order, the records after the checkpoint in the segments that existed at
-   * open. A torn or corrupt record ends its segment: it and anything after it in that
-   * segment is truncated away (it was never acknowledged: its sync never finished).
+   * open. A torn or corrupt record ends its segment and is truncated away, with anything
+   * after it. A crash mid-write leaves such a record only at the end of what was written,
+   * and its sync never finished, so it was never acknowledged.
    * Meant to be run once, at start-up; appends may run meanwhile (they go to a new segment).
    */
   async *replay(): AsyncGenerator<WalRecord> {
@@ -343,11 +344,21 @@ async function readCheckpoint(dir: string): Promise<WalPosition> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return BEFORE_EVERYTHING;
     throw err;
   }
-  const position = JSON.parse(text) as WalPosition;
-  if (!Number.isSafeInteger(position.segment) || !Number.isSafeInteger(position.offset)) {
-    throw new Error(`${join(dir, CHECKPOINT_FILE)} is not a WAL checkpoint: ${text}`);
+  // Written by atomic rename, so this only fails if something else damaged the file.
+  // Guessing could skip records; deleting it is safe (replay everything, duplicates and all).
+  const { segment, offset } = (parseJson(text) ?? {}) as Record<string, unknown>;
+  if (typeof segment !== 'number' || typeof offset !== 'number' || !Number.isSafeInteger(segment) || !Number.isSafeInteger(offset)) {
+    throw new Error(`${join(dir, CHECKPOINT_FILE)} is not a WAL checkpoint (${JSON.stringify(text)}); delete it to replay every segment`);
   }
-  return position;
+  return { segment, offset };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function segmentName(segment: number): string {
