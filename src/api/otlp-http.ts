@@ -60,7 +60,7 @@ function wireFormatOf(contentType: string | undefined): number {
 }
 
 function reply(json: boolean, status: number, body: Buffer | string, headers: Record<string, string> = {}): Response {
-  return new Response(body, {
+  return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
     status,
     headers: { 'Content-Type': json ? 'application/json' : 'application/x-protobuf', ...headers },
   });

@@ -8,10 +8,19 @@ import { parseTraceId } from '../query/trace-id.ts';
 import type { AttributeScope, SpanStore, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 
-export function skeinApi(store: SpanStore, isReady: () => boolean, logger: Logger): Hono {
+/** What the API reports about the running process, beside the store's data. */
+export interface Health {
+  isReady(): boolean;
+  /** The ingest pipeline's counters (pending spans, written spans, WAL bytes). */
+  pipelineStats(): object;
+}
+
+export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono {
   const app = new Hono();
 
-  app.get('/ready', (c) => (isReady() ? c.text('ready') : c.text('starting', 503)));
+  app.get('/ready', (c) => (health.isReady() ? c.text('ready') : c.text('starting', 503)));
+
+  app.get('/api/v1/status', (c) => c.json({ ready: health.isReady(), pipeline: health.pipelineStats() }));
 
   app.get('/api/v1/services', async (c) => c.json({ services: await store.listServices() }));
 

@@ -39,7 +39,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
     isAccepting: () => accepting,
   };
 
-  const api = await listen(skeinApi(store, () => accepting, logger).fetch, config.host, config.httpPort);
+  const api = await listen(skeinApi(store, { isReady: () => accepting, pipelineStats: () => pipeline.stats() }, logger).fetch, config.host, config.httpPort);
   const otlpHttp = await listen(otlpHttpApp(sink, config.maxRequestBytes, logger).fetch, config.host, config.otlpHttpPort);
   const otlpGrpc = await startOtlpGrpc(sink, config.host, config.otlpGrpcPort, config.maxRequestBytes, logger);
 

@@ -18,7 +18,7 @@ after(async () => {
 });
 
 async function postProto(body: Buffer, headers: Record<string, string> = {}) {
-  return fetch(`${skein.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', ...headers }, body });
+  return fetch(`${skein.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', ...headers }, body: new Uint8Array(body) });
 }
 
 async function assertStillServing() {

@@ -41,7 +41,7 @@ for (const file of protoFiles) {
     const res = await fetch(`${skein.otlpHttpUrl}/v1/traces`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-protobuf', ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}) },
-      body,
+      body: new Uint8Array(body),
     });
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(res.headers.get('content-type'), 'application/x-protobuf');
@@ -60,7 +60,7 @@ for (const [folder, file] of jsonFiles) {
     const res = await fetch(`${skein.otlpHttpUrl}/v1/traces`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}) },
-      body,
+      body: new Uint8Array(body),
     });
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(await res.json(), {});

@@ -58,6 +58,6 @@ export async function postOtlpJson(otlpHttpUrl: string, body: string | Buffer, h
   return fetch(`${otlpHttpUrl}/v1/traces`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 }

@@ -1,0 +1,24 @@
+// How the store talks to a ClickHouse: SQL text in, JSONEachRow rows out, RowBinary for
+// bulk inserts. Two implementations: embedded chDB (transport-chdb.ts) and a server over
+// HTTP (transport-clickhouse.ts). The store above writes one SQL dialect for both.
+
+/** One result row as parsed from JSONEachRow. */
+export type Row = Record<string, unknown>;
+
+export interface ClickHouseTransport {
+  /**
+   * Runs a SELECT (without a FORMAT clause) and returns its rows. Every implementation
+   * returns 64-bit integers as decimal strings (a JS number would round them) and
+   * non-finite floats as the strings "nan", "inf" and "-inf" (JSON has no such numbers).
+   */
+  query(sql: string): Promise<Row[]>;
+  /** Runs a statement that returns nothing (DDL, ALTER). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Inserts `rowCount` rows encoded as RowBinary in the given column order. Resolves once
+   * ClickHouse has committed them; rejects if it took fewer than `rowCount`.
+   * Inserts do not wait behind running queries where the backend allows it.
+   */
+  insertRowBinary(table: string, columns: readonly string[], data: Buffer, rowCount: number): Promise<void>;
+  close(): Promise<void>;
+}
