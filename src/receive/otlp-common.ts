@@ -28,9 +28,6 @@ export class OtlpDecodeError extends Error {
  */
 export const MAX_NESTING = 64;
 
-/** OTLP/JSON text of an AnyValue with no value set. */
-export const EMPTY_ANY_VALUE_TEXT = '{}';
-
 export function newResource(): Resource {
   return { attributes: emptyAttributes(), droppedAttributesCount: 0, schemaUrl: '' };
 }
@@ -74,7 +71,7 @@ export function newSpanLink(): SpanLink {
 }
 
 /** The resource's `service.name`; 'unknown_service' when it is missing or empty. */
-export function serviceNameOf(resourceAttributes: Attributes): string {
+function serviceNameOf(resourceAttributes: Attributes): string {
   const index = resourceAttributes.strKeys.indexOf('service.name');
   if (index < 0 || resourceAttributes.strValues[index] === '') return UNKNOWN_SERVICE;
   return resourceAttributes.strValues[index];
@@ -120,13 +117,14 @@ export class SpanBatchBuilder {
   }
 
   addSpan(span: SpanRow): void {
+    if (span.parentSpanId === ZERO_SPAN_ID) span.parentSpanId = ''; // how some senders say "no parent"
     const problem = this.idProblem(span);
     if (problem !== '') {
       this.rejected++;
       if (this.firstRejectReason === '') this.firstRejectReason = `span ${quoted(span.name)}: ${problem}`;
       return;
     }
-    if (!span.links.every((link) => this.isValidLink(link))) this.dropInvalidLinks(span);
+    if (span.links.length > 0) this.dropInvalidLinks(span);
     this.spans.push(span);
   }
 
@@ -143,9 +141,7 @@ export class SpanBatchBuilder {
     if (!this.isValidId(span.spanId, SPAN_ID_DIGITS, ZERO_SPAN_ID)) {
       return `invalid span id ${quoted(span.spanId)}: expected ${SPAN_ID_DIGITS} hex digits (8 bytes), not all zero`;
     }
-    if (span.parentSpanId === ZERO_SPAN_ID) {
-      span.parentSpanId = '';
-    } else if (span.parentSpanId !== '' && !this.isValidId(span.parentSpanId, SPAN_ID_DIGITS, ZERO_SPAN_ID)) {
+    if (span.parentSpanId !== '' && !this.isValidId(span.parentSpanId, SPAN_ID_DIGITS, ZERO_SPAN_ID)) {
       return `invalid parent span id ${quoted(span.parentSpanId)}: expected ${SPAN_ID_DIGITS} hex digits (8 bytes) or none`;
     }
     return '';
@@ -153,6 +149,7 @@ export class SpanBatchBuilder {
 
   private dropInvalidLinks(span: SpanRow): void {
     const valid = span.links.filter((link) => this.isValidLink(link));
+    if (valid.length === span.links.length) return;
     span.droppedLinksCount += span.links.length - valid.length;
     span.links = valid;
   }

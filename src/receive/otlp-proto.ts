@@ -14,6 +14,7 @@
 //   OtlpDecodeError naming the problem and the byte offset.
 // - Strings: invalid UTF-8 is replaced with U+FFFD (Node's Buffer decoding, the WHATWG
 //   rule), not refused: one bad byte in an attribute is no reason to lose the span.
+//   Making strings is most of the work; recurring ones come from a cache (see "strings").
 // - Times (fixed64) are bigint and exact; int64 attribute values are bigint (a negative
 //   one arrives as a 10-byte varint).
 // - Ids become lowercase hex. The rules on them are SpanBatchBuilder's (otlp-common.ts).
@@ -22,7 +23,6 @@
 import { jsonDouble, type AnyValueJson, type KeyValueJson } from '../model/otlp-json.ts';
 import type { Attributes, DecodedBatch, Resource, Scope, SpanEvent, SpanLink, SpanRow } from '../model/span.ts';
 import {
-  EMPTY_ANY_VALUE_TEXT,
   MAX_NESTING,
   newResource,
   newScope,
@@ -275,6 +275,8 @@ const INT_VALUE = 2;
 const DOUBLE_VALUE = 3;
 /** array, kvlist, bytes, or no value at all: kept as OTLP/JSON text */
 const OTHER_VALUE = 4;
+/** OTLP/JSON text of an AnyValue with no value set. */
+const EMPTY_ANY_VALUE_TEXT = '{}';
 
 /** A KeyValue, with its AnyValue read in place, appended to the column of its type. */
 function decodeKeyValue(reader: ProtoReader, end: number, attributes: Attributes): void {
@@ -433,6 +435,8 @@ function readKeyValue(reader: ProtoReader, end: number, depth: number): KeyValue
   return { key, value };
 }
 
+// ---- the wire format ----
+
 // Protobuf wire types.
 const VARINT = 0;
 const FIXED64 = 1;
@@ -444,14 +448,6 @@ const WIRE_TYPE_NAMES = ['varint', '64-bit', 'length-delimited', 'start-group', 
 
 /** Node's Buffer has utf8Slice (what toString('utf8') calls, minus argument juggling); @types/node omits it. */
 type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
-
-// Character codes of the two lowercase hex digits of every byte value.
-const HEX_HIGH = new Uint8Array(256);
-const HEX_LOW = new Uint8Array(256);
-for (let byte = 0; byte < 256; byte++) {
-  HEX_HIGH[byte] = '0123456789abcdef'.charCodeAt(byte >> 4);
-  HEX_LOW[byte] = '0123456789abcdef'.charCodeAt(byte & 15);
-}
 
 /** For the rare int64 that does not fit in 32 bits: two 32-bit halves in, one bigint out. */
 const int64Scratch = new DataView(new ArrayBuffer(8));
@@ -504,9 +500,12 @@ class ProtoReader {
 
   string(tag: number, limit: number): string {
     const end = this.lengthDelimited(tag, limit);
-    const text = this.bytes.utf8Slice(this.pos, end);
+    const start = this.pos;
     this.pos = end;
-    return text;
+    const length = end - start;
+    if (length < CACHED_MIN_BYTES) return shortString(this.bytes, start, length);
+    if (length <= CACHED_MAX_BYTES) return cachedString(this.bytes, this.view, start, length);
+    return this.bytes.utf8Slice(start, end);
   }
 
   /** A trace or span id as lowercase hex, whatever its length (SpanBatchBuilder judges it). */
@@ -679,6 +678,65 @@ class ProtoReader {
       );
     }
   }
+}
+
+// ---- strings ----
+
+// A cache of recently made strings, by their UTF-8 bytes. Making a string from bytes is
+// most of a span's decoding cost (a call into C++ and an allocation, ~130 ns here, ~18
+// strings a span), and attribute keys, span names and many values repeat from span to
+// span: finding one here costs a fifth of that. Direct-mapped, a slot holding the last
+// string hashed to it; a miss costs a hash and a copy of at most CACHED_MAX_BYTES bytes.
+const CACHE_SLOTS = 4096;
+/** The hash reads 4-byte words; shorter strings have their own way (shortString). */
+const CACHED_MIN_BYTES = 4;
+/** Longer strings tend to be one-offs (URLs, messages, stack traces). */
+const CACHED_MAX_BYTES = 64;
+const cachedBytes = new Uint8Array(CACHE_SLOTS * CACHED_MAX_BYTES);
+const cachedBytesView = new DataView(cachedBytes.buffer);
+const cachedLengths = new Int32Array(CACHE_SLOTS);
+const cachedStrings = new Array<string>(CACHE_SLOTS).fill('');
+
+function cachedString(bytes: NodeBuffer, view: DataView, start: number, length: number): string {
+  // Hash the length and three 4-byte words (first, middle, last): cheaper than every byte,
+  // and enough to spread keys and values over the slots. Equality is checked in full.
+  const lastWord = view.getUint32(start + length - 4, true);
+  let hash = Math.imul(view.getUint32(start, true) ^ length, 0x9e3779b1);
+  hash = Math.imul(hash ^ view.getUint32(start + ((length - 4) >> 1), true), 0x85ebca77);
+  hash = Math.imul(hash ^ lastWord, 0xc2b2ae3d);
+  const slot = (hash >>> 20) & (CACHE_SLOTS - 1);
+  const slotStart = slot * CACHED_MAX_BYTES;
+  if (cachedLengths[slot] === length) {
+    let i = 0;
+    while (i < length - 4 && cachedBytesView.getUint32(slotStart + i, true) === view.getUint32(start + i, true)) i += 4;
+    if (i >= length - 4 && cachedBytesView.getUint32(slotStart + length - 4, true) === lastWord) return cachedStrings[slot];
+  }
+  const text = bytes.utf8Slice(start, start + length);
+  cachedLengths[slot] = length;
+  for (let i = 0; i < length; i++) cachedBytes[slotStart + i] = bytes[start + i];
+  cachedStrings[slot] = text;
+  return text;
+}
+
+/** Strings under 4 bytes ("GET", "1.1"): made in JavaScript when ASCII, cheaper than a call into C++. */
+function shortString(bytes: NodeBuffer, start: number, length: number): string {
+  if (length === 0) return '';
+  const b0 = bytes[start];
+  if (length === 1) return b0 < 0x80 ? String.fromCharCode(b0) : bytes.utf8Slice(start, start + 1);
+  const b1 = bytes[start + 1];
+  if (length === 2) return (b0 | b1) < 0x80 ? String.fromCharCode(b0, b1) : bytes.utf8Slice(start, start + 2);
+  const b2 = bytes[start + 2];
+  return (b0 | b1 | b2) < 0x80 ? String.fromCharCode(b0, b1, b2) : bytes.utf8Slice(start, start + 3);
+}
+
+// ---- ids ----
+
+// Character codes of the two lowercase hex digits of every byte value.
+const HEX_HIGH = new Uint8Array(256);
+const HEX_LOW = new Uint8Array(256);
+for (let byte = 0; byte < 256; byte++) {
+  HEX_HIGH[byte] = '0123456789abcdef'.charCodeAt(byte >> 4);
+  HEX_LOW[byte] = '0123456789abcdef'.charCodeAt(byte & 15);
 }
 
 function hexOf8Bytes(bytes: Uint8Array, at: number): string {

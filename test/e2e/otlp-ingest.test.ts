@@ -27,9 +27,10 @@ async function expectTracesStored(spans: { traceId: string; spanId: string }[]) 
       if (!res.ok) return undefined;
       const body = await res.json();
       const ids = new Set<string>(body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => s.spanId))));
-      return ids.size >= spanIds.size ? ids : undefined;
-    }, `trace ${traceId}`);
-    assert.deepEqual(stored, spanIds);
+      // Captures may share traces (proto-http-1 and -2 do), so other files' spans can be there too.
+      return [...spanIds].every((id) => ids.has(id)) ? ids : undefined;
+    }, `trace ${traceId} with spans ${[...spanIds].join(', ')}`);
+    assert.ok(stored.size >= spanIds.size);
   }
 }
 
