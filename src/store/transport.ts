@@ -22,3 +22,11 @@ export interface ClickHouseTransport {
   insertRowBinary(table: string, columns: readonly string[], data: Buffer, rowCount: number): Promise<void>;
   close(): Promise<void>;
 }
+
+export function parseJsonEachRow(text: string): Row[] {
+  const rows: Row[] = [];
+  for (const line of text.split('\n')) {
+    if (line !== '') rows.push(JSON.parse(line) as Row);
+  }
+  return rows;
+}

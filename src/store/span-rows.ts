@@ -1,0 +1,457 @@
+// How a SpanRow maps onto the columns of the `spans` table, both ways: the column list
+// (whose order is the RowBinary row layout), the encoder that writes spans in that layout,
+// and the decoder that turns a selected row back into a SpanRow.
+//
+// Attributes searched by type live in parallel key/value arrays per type (span, resource,
+// and all events' attributes flattened). Attributes that are only ever shown (scope,
+// each event, each link) are kept as JSON text, see attributesToJson.
+import { setImmediate } from 'node:timers/promises';
+import { emptyAttributes, type Attributes, type Resource, type Scope, type SpanEvent, type SpanLink, type SpanRow } from '../model/span.ts';
+import { RowBinaryWriter } from './rowbinary.ts';
+import type { AttributeScope } from './span-store.ts';
+
+export interface ColumnSpec {
+  name: string;
+  /** The type on every supported server. */
+  type: string;
+  /** Compression codec where the server has codecs; ZSTD(1) when not given. */
+  codec?: string;
+}
+
+export type AttributeType = 'string' | 'int' | 'double' | 'bool' | 'other';
+
+const ATTRIBUTE_COLUMN_PREFIX: Record<AttributeScope, string> = {
+  span: 'attr_',
+  resource: 'resource_attr_',
+  event: 'event_attr_',
+};
+
+const ATTRIBUTE_VALUE_TYPES: Record<AttributeType, { infix: string; valueType: string }> = {
+  string: { infix: 'str', valueType: 'String' },
+  int: { infix: 'int', valueType: 'Int64' },
+  double: { infix: 'dbl', valueType: 'Float64' },
+  bool: { infix: 'bool', valueType: 'UInt8' },
+  other: { infix: 'other', valueType: 'String' },
+};
+
+export const ATTRIBUTE_TYPES = Object.keys(ATTRIBUTE_VALUE_TYPES) as AttributeType[];
+export const ATTRIBUTE_SCOPES = Object.keys(ATTRIBUTE_COLUMN_PREFIX) as AttributeScope[];
+
+/** The key and value array columns holding one scope's attributes of one type. */
+export function attributeColumns(scope: AttributeScope, type: AttributeType): { keys: string; values: string } {
+  const base = ATTRIBUTE_COLUMN_PREFIX[scope] + ATTRIBUTE_VALUE_TYPES[type].infix;
+  return { keys: `${base}_keys`, values: `${base}_values` };
+}
+
+// ---------------------------------------------------------------------------------------
+// Columns and encoding. Each group names its columns and writes exactly those, in order,
+// so the DDL and the RowBinary layout cannot drift apart.
+
+interface ColumnGroup {
+  columns: ColumnSpec[];
+  write(writer: RowBinaryWriter, span: SpanRow): void;
+  /**
+   * The object that alone determines this group's values, when spans share it (all spans
+   * of one ResourceSpans share their resource): its bytes are encoded once a batch.
+   */
+  sharedBy?(span: SpanRow): object;
+}
+
+const NS_PER_DAY = 86_400_000_000_000n;
+const MAX_DATE_DAY = 0xffff;
+
+// Spans of a batch mostly share a day: remember the last one, so most spans cost two
+// comparisons instead of a bigint division (which allocates).
+let cachedDay = 0;
+let cachedDayStartNs = 0n;
+let cachedDayEndNs = NS_PER_DAY;
+
+/** Days since 1970-01-01 (UTC) of a time in ns, clamped to what a ClickHouse Date holds. */
+export function dayOf(ns: bigint): number {
+  if (ns >= cachedDayStartNs && ns < cachedDayEndNs) return cachedDay;
+  const day = ns / NS_PER_DAY;
+  if (day > BigInt(MAX_DATE_DAY)) return MAX_DATE_DAY;
+  cachedDay = Number(day);
+  cachedDayStartNs = day * NS_PER_DAY;
+  cachedDayEndNs = cachedDayStartNs + NS_PER_DAY;
+  return cachedDay;
+}
+
+function attributeColumnSpecs(scope: AttributeScope): ColumnSpec[] {
+  return ATTRIBUTE_TYPES.flatMap((type) => {
+    const { keys, values } = attributeColumns(scope, type);
+    return [
+      { name: keys, type: 'Array(String)' },
+      { name: values, type: `Array(${ATTRIBUTE_VALUE_TYPES[type].valueType})` },
+    ];
+  });
+}
+
+/** The columns of attributeColumnSpecs, in their order. */
+function writeAttributes(writer: RowBinaryWriter, attributes: Attributes): void {
+  writer.stringArray(attributes.strKeys);
+  writer.stringArray(attributes.strValues);
+  writer.stringArray(attributes.intKeys);
+  writer.int64Array(attributes.intValues);
+  writer.stringArray(attributes.dblKeys);
+  writer.float64Array(attributes.dblValues);
+  writer.stringArray(attributes.boolKeys);
+  writer.boolArray(attributes.boolValues);
+  writer.stringArray(attributes.otherKeys);
+  writer.stringArray(attributes.otherValues);
+}
+
+const SPAN_COLUMN_GROUPS: ColumnGroup[] = [
+  {
+    columns: [
+      { name: 'start_date', type: 'Date' },
+      { name: 'service_name', type: 'String' },
+      { name: 'start_ns', type: 'UInt64', codec: 'Delta, ZSTD(1)' },
+      { name: 'end_ns', type: 'UInt64', codec: 'Delta, ZSTD(1)' },
+      { name: 'trace_id', type: 'FixedString(16)' },
+      { name: 'span_id', type: 'FixedString(8)' },
+      { name: 'parent_span_id', type: 'FixedString(8)' },
+      { name: 'trace_state', type: 'String' },
+      { name: 'flags', type: 'UInt32' },
+      { name: 'name', type: 'String' },
+      { name: 'kind', type: 'Int32' },
+      { name: 'status_code', type: 'Int32' },
+      { name: 'status_message', type: 'String' },
+      { name: 'dropped_attributes_count', type: 'UInt32' },
+    ],
+    write(writer, span) {
+      writer.uint16(dayOf(span.startNs));
+      writer.string(span.serviceName);
+      writer.uint64(span.startNs);
+      writer.uint64(span.endNs);
+      writer.hexBytes(span.traceId, 16);
+      writer.hexBytes(span.spanId, 8);
+      writer.hexBytes(span.parentSpanId, 8);
+      writer.string(span.traceState);
+      writer.uint32(span.flags);
+      writer.string(span.name);
+      writer.int32(span.kind);
+      writer.int32(span.statusCode);
+      writer.string(span.statusMessage);
+      writer.uint32(span.droppedAttributesCount);
+    },
+  },
+  {
+    columns: attributeColumnSpecs('span'),
+    write: (writer, span) => writeAttributes(writer, span.attributes),
+  },
+  {
+    columns: [
+      ...attributeColumnSpecs('resource'),
+      { name: 'resource_dropped_attributes_count', type: 'UInt32' },
+      { name: 'resource_schema_url', type: 'String' },
+    ],
+    sharedBy: (span) => span.resource,
+    write(writer, { resource }) {
+      writeAttributes(writer, resource.attributes);
+      writer.uint32(resource.droppedAttributesCount);
+      writer.string(resource.schemaUrl);
+    },
+  },
+  {
+    columns: [
+      { name: 'scope_name', type: 'String' },
+      { name: 'scope_version', type: 'String' },
+      { name: 'scope_attributes', type: 'String' },
+      { name: 'scope_dropped_attributes_count', type: 'UInt32' },
+      { name: 'scope_schema_url', type: 'String' },
+    ],
+    sharedBy: (span) => span.scope,
+    write(writer, { scope }) {
+      writer.string(scope.name);
+      writer.string(scope.version);
+      writer.string(attributesToJson(scope.attributes));
+      writer.uint32(scope.droppedAttributesCount);
+      writer.string(scope.schemaUrl);
+    },
+  },
+  {
+    columns: [
+      { name: 'event_times_ns', type: 'Array(UInt64)' },
+      { name: 'event_names', type: 'Array(String)' },
+      { name: 'event_attributes', type: 'Array(String)' },
+      { name: 'event_dropped_attributes_counts', type: 'Array(UInt32)' },
+      { name: 'dropped_events_count', type: 'UInt32' },
+    ],
+    write(writer, { events, droppedEventsCount }) {
+      writer.varint(events.length);
+      for (const event of events) writer.uint64(event.timeNs);
+      writer.varint(events.length);
+      for (const event of events) writer.string(event.name);
+      writer.varint(events.length);
+      for (const event of events) writer.string(attributesToJson(event.attributes));
+      writer.varint(events.length);
+      for (const event of events) writer.uint32(event.droppedAttributesCount);
+      writer.uint32(droppedEventsCount);
+    },
+  },
+  {
+    columns: attributeColumnSpecs('event'),
+    write: (writer, span) => writeAttributes(writer, allEventAttributes(span.events)),
+  },
+  {
+    columns: [
+      { name: 'link_trace_ids', type: 'Array(FixedString(16))' },
+      { name: 'link_span_ids', type: 'Array(FixedString(8))' },
+      { name: 'link_trace_states', type: 'Array(String)' },
+      { name: 'link_flags', type: 'Array(UInt32)' },
+      { name: 'link_attributes', type: 'Array(String)' },
+      { name: 'link_dropped_attributes_counts', type: 'Array(UInt32)' },
+      { name: 'dropped_links_count', type: 'UInt32' },
+    ],
+    write(writer, { links, droppedLinksCount }) {
+      writer.varint(links.length);
+      for (const link of links) writer.hexBytes(link.traceId, 16);
+      writer.varint(links.length);
+      for (const link of links) writer.hexBytes(link.spanId, 8);
+      writer.varint(links.length);
+      for (const link of links) writer.string(link.traceState);
+      writer.varint(links.length);
+      for (const link of links) writer.uint32(link.flags);
+      writer.varint(links.length);
+      for (const link of links) writer.string(attributesToJson(link.attributes));
+      writer.varint(links.length);
+      for (const link of links) writer.uint32(link.droppedAttributesCount);
+      writer.uint32(droppedLinksCount);
+    },
+  },
+];
+
+export const SPAN_COLUMNS: readonly ColumnSpec[] = SPAN_COLUMN_GROUPS.flatMap((group) => group.columns);
+export const SPAN_COLUMN_NAMES: readonly string[] = SPAN_COLUMNS.map((column) => column.name);
+
+// Encoding takes 3-4 us a span (measured): a 50k-span batch would hold the event loop
+// for ~200 ms in one go, so it lets other work in every few thousand spans.
+const SPANS_BETWEEN_YIELDS = 4096;
+
+/** The spans as RowBinary rows in SPAN_COLUMNS order. */
+export async function encodeSpans(spans: readonly SpanRow[]): Promise<Buffer> {
+  const writer = new RowBinaryWriter(Math.max(1 << 16, spans.length * 512));
+  const sharedBytes = SPAN_COLUMN_GROUPS.map((group) => (group.sharedBy ? new Map<object, Buffer>() : undefined));
+  for (let i = 0; i < spans.length; i++) {
+    if (i > 0 && i % SPANS_BETWEEN_YIELDS === 0) await setImmediate();
+    const span = spans[i]!;
+    for (let g = 0; g < SPAN_COLUMN_GROUPS.length; g++) {
+      const group = SPAN_COLUMN_GROUPS[g]!;
+      const cache = sharedBytes[g];
+      if (cache === undefined) {
+        group.write(writer, span);
+        continue;
+      }
+      const owner = group.sharedBy!(span);
+      let bytes = cache.get(owner);
+      if (bytes === undefined) {
+        const groupWriter = new RowBinaryWriter(1024);
+        group.write(groupWriter, span);
+        bytes = Buffer.from(groupWriter.bytes());
+        cache.set(owner, bytes);
+      }
+      writer.raw(bytes);
+    }
+  }
+  return writer.bytes();
+}
+
+const NO_ATTRIBUTES = emptyAttributes();
+
+/** Every event's attributes in one set, so one array condition searches all events. */
+function allEventAttributes(events: readonly SpanEvent[]): Attributes {
+  if (events.length === 0) return NO_ATTRIBUTES;
+  if (events.length === 1) return events[0]!.attributes;
+  const all = emptyAttributes();
+  for (const { attributes } of events) {
+    for (const field of Object.keys(all) as (keyof Attributes)[]) {
+      (all[field] as unknown[]).push(...(attributes[field] as unknown[]));
+    }
+  }
+  return all;
+}
+
+// ---------------------------------------------------------------------------------------
+// Attributes as JSON text, for scope, event and link attributes. Compact pairs per type:
+// {"s":[["key","value"]],"i":[["key","-5"]],"d":[["key",1.5]],"b":[["key",true]],"o":[["key","<AnyValue JSON>"]]}
+// Ints are strings (JSON numbers would round them past 2^53); doubles JSON cannot hold
+// (NaN, ±Infinity, -0) are strings too. No attributes at all is '' to save space.
+
+type AttributePairs<V> = [string, V][];
+
+interface AttributesJson {
+  s?: AttributePairs<string>;
+  i?: AttributePairs<string>;
+  d?: AttributePairs<number | string>;
+  b?: AttributePairs<boolean>;
+  o?: AttributePairs<string>;
+}
+
+function attributesToJson(attributes: Attributes): string {
+  if (isEmpty(attributes)) return '';
+  const json: AttributesJson = {};
+  if (attributes.strKeys.length > 0) json.s = zip(attributes.strKeys, attributes.strValues, (v) => v);
+  if (attributes.intKeys.length > 0) json.i = zip(attributes.intKeys, attributes.intValues, String);
+  if (attributes.dblKeys.length > 0) json.d = zip(attributes.dblKeys, attributes.dblValues, doubleToJson);
+  if (attributes.boolKeys.length > 0) json.b = zip(attributes.boolKeys, attributes.boolValues, (v) => v);
+  if (attributes.otherKeys.length > 0) json.o = zip(attributes.otherKeys, attributes.otherValues, (v) => v);
+  return JSON.stringify(json);
+}
+
+function isEmpty(attributes: Attributes): boolean {
+  return (
+    attributes.strKeys.length === 0 &&
+    attributes.intKeys.length === 0 &&
+    attributes.dblKeys.length === 0 &&
+    attributes.boolKeys.length === 0 &&
+    attributes.otherKeys.length === 0
+  );
+}
+
+function attributesFromJson(text: string): Attributes {
+  const json = (text === '' ? {} : JSON.parse(text)) as AttributesJson;
+  const keys = <V>(pairs: AttributePairs<V> | undefined) => (pairs ?? []).map(([key]) => key);
+  const values = <V, R>(pairs: AttributePairs<V> | undefined, convert: (value: V) => R) =>
+    (pairs ?? []).map(([, value]) => convert(value));
+  return {
+    strKeys: keys(json.s),
+    strValues: values(json.s, (v) => v),
+    intKeys: keys(json.i),
+    intValues: values(json.i, BigInt),
+    dblKeys: keys(json.d),
+    dblValues: values(json.d, Number),
+    boolKeys: keys(json.b),
+    boolValues: values(json.b, (v) => v),
+    otherKeys: keys(json.o),
+    otherValues: values(json.o, (v) => v),
+  };
+}
+
+function zip<V, J>(keys: readonly string[], values: readonly V[], toJson: (value: V) => J): [string, J][] {
+  return keys.map((key, i) => [key, toJson(values[i]!)]);
+}
+
+function doubleToJson(value: number): number | string {
+  if (Object.is(value, -0)) return '-0';
+  return Number.isFinite(value) ? value : String(value); // 'NaN', 'Infinity', '-Infinity'
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding. Ids are selected as lower-case hex (under aliases: an alias named like its
+// column would also replace the column in WHERE). The transport hands 64-bit integers
+// over as strings and non-finite floats as 'nan' / 'inf' / '-inf'.
+
+const hex = (column: string) => `lower(hex(${column})) AS ${column}_hex`;
+const hexArray = (column: string) => `arrayMap(id -> lower(hex(id)), ${column}) AS ${column}_hex`;
+const ID_COLUMNS = new Set(['trace_id', 'span_id', 'parent_span_id']);
+const ID_ARRAY_COLUMNS = new Set(['link_trace_ids', 'link_span_ids']);
+const EVENT_SEARCH_COLUMNS = new Set(
+  ATTRIBUTE_TYPES.flatMap((type) => Object.values(attributeColumns('event', type))),
+);
+
+/** The SELECT list spanFromRow reads: every column but the partition day and event search copies. */
+export const SPAN_SELECT_LIST = SPAN_COLUMN_NAMES.filter(
+  (name) => name !== 'start_date' && !EVENT_SEARCH_COLUMNS.has(name),
+)
+  .map((name) => (ID_COLUMNS.has(name) ? hex(name) : ID_ARRAY_COLUMNS.has(name) ? hexArray(name) : name))
+  .join(', ');
+
+type SpanRecord = Record<string, unknown>;
+
+export function spanFromRow(row: SpanRecord): SpanRow {
+  const eventTimes = row.event_times_ns as string[];
+  const eventNames = row.event_names as string[];
+  const eventAttributes = row.event_attributes as string[];
+  const eventDropped = row.event_dropped_attributes_counts as number[];
+  const events: SpanEvent[] = eventTimes.map((time, i) => ({
+    timeNs: BigInt(time),
+    name: eventNames[i]!,
+    attributes: attributesFromJson(eventAttributes[i]!),
+    droppedAttributesCount: eventDropped[i]!,
+  }));
+
+  const linkTraceIds = row.link_trace_ids_hex as string[];
+  const linkSpanIds = row.link_span_ids_hex as string[];
+  const linkStates = row.link_trace_states as string[];
+  const linkFlags = row.link_flags as number[];
+  const linkAttributes = row.link_attributes as string[];
+  const linkDropped = row.link_dropped_attributes_counts as number[];
+  const links: SpanLink[] = linkTraceIds.map((traceId, i) => ({
+    traceId: idFromHex(traceId),
+    spanId: idFromHex(linkSpanIds[i]!),
+    traceState: linkStates[i]!,
+    flags: linkFlags[i]!,
+    attributes: attributesFromJson(linkAttributes[i]!),
+    droppedAttributesCount: linkDropped[i]!,
+  }));
+
+  const resource: Resource = {
+    attributes: attributesFromColumns(row, 'resource'),
+    droppedAttributesCount: row.resource_dropped_attributes_count as number,
+    schemaUrl: row.resource_schema_url as string,
+  };
+  const scope: Scope = {
+    name: row.scope_name as string,
+    version: row.scope_version as string,
+    attributes: attributesFromJson(row.scope_attributes as string),
+    droppedAttributesCount: row.scope_dropped_attributes_count as number,
+    schemaUrl: row.scope_schema_url as string,
+  };
+
+  return {
+    traceId: row.trace_id_hex as string,
+    spanId: row.span_id_hex as string,
+    parentSpanId: idFromHex(row.parent_span_id_hex as string),
+    traceState: row.trace_state as string,
+    flags: row.flags as number,
+    name: row.name as string,
+    kind: row.kind as number,
+    startNs: BigInt(row.start_ns as string),
+    endNs: BigInt(row.end_ns as string),
+    statusCode: row.status_code as number,
+    statusMessage: row.status_message as string,
+    attributes: attributesFromColumns(row, 'span'),
+    droppedAttributesCount: row.dropped_attributes_count as number,
+    events,
+    droppedEventsCount: row.dropped_events_count as number,
+    links,
+    droppedLinksCount: row.dropped_links_count as number,
+    serviceName: row.service_name as string,
+    resource,
+    scope,
+  };
+}
+
+function attributesFromColumns(row: SpanRecord, scope: AttributeScope): Attributes {
+  const column = (type: AttributeType, part: 'keys' | 'values') => row[attributeColumns(scope, type)[part]] as unknown[];
+  return {
+    strKeys: column('string', 'keys') as string[],
+    strValues: column('string', 'values') as string[],
+    intKeys: column('int', 'keys') as string[],
+    intValues: (column('int', 'values') as string[]).map(BigInt),
+    dblKeys: column('double', 'keys') as string[],
+    dblValues: (column('double', 'values') as (number | string)[]).map(doubleFromJson),
+    boolKeys: column('bool', 'keys') as string[],
+    boolValues: (column('bool', 'values') as number[]).map((value) => value !== 0),
+    otherKeys: column('other', 'keys') as string[],
+    otherValues: column('other', 'values') as string[],
+  };
+}
+
+/** A Float64 from ClickHouse JSON: a number, or 'nan' / 'inf' / '-inf'. */
+function doubleFromJson(value: number | string): number {
+  if (typeof value === 'number') return value;
+  if (value === 'nan') return NaN;
+  if (value === 'inf') return Infinity;
+  if (value === '-inf') return -Infinity;
+  throw new Error(`unexpected Float64 value ${JSON.stringify(value)}`);
+}
+
+const ZERO_SPAN_ID = '0'.repeat(16);
+const ZERO_TRACE_ID = '0'.repeat(32);
+
+/** All-zero bytes are how '' (no id) is stored, see RowBinaryWriter.hexBytes. */
+function idFromHex(hexId: string): string {
+  return hexId === ZERO_SPAN_ID || hexId === ZERO_TRACE_ID ? '' : hexId;
+}

@@ -1,0 +1,556 @@
+// The SpanStore contract, run unchanged against every transport (contract-*.test.ts).
+// One store serves the whole suite; each test keeps to its own services and its own hour
+// of 2026 (see slot()), so tests neither see nor disturb each other's data.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SpanKind, StatusCode, type SpanRow } from '../../src/model/span.ts';
+import type { AttributeFilter, SpanStore, TraceQuery } from '../../src/store/span-store.ts';
+import {
+  attributes,
+  DAY,
+  HOUR,
+  MS,
+  newSpanId,
+  newTraceId,
+  ns,
+  SECOND,
+  span,
+} from '../support/span-builder.ts';
+
+export interface StoreFixture {
+  /** Opens (or reopens) the store on the same data; the suite calls init(). */
+  open(): Promise<SpanStore>;
+  /** Removes everything the fixture made; the store is closed by then. */
+  cleanup(): Promise<void>;
+}
+
+let slotCounter = 0;
+
+/** An hour of time no other test uses, and a service-name prefix no other test uses. */
+function slot(): { start: bigint; end: bigint; prefix: string } {
+  const index = ++slotCounter;
+  const start = ns('2026-03-01T00:00:00Z') + BigInt(index) * HOUR;
+  return { start, end: start + HOUR - 1n, prefix: `t${index}-` };
+}
+
+function byStart(spans: SpanRow[]): SpanRow[] {
+  return [...spans].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+}
+
+export function storeContract(name: string, fixture: () => Promise<StoreFixture> | StoreFixture): void {
+  describe(`SpanStore contract: ${name}`, () => {
+    let opened: StoreFixture;
+    let store: SpanStore;
+
+    before(async () => {
+      opened = await fixture();
+      store = await opened.open();
+      await store.init();
+    });
+
+    after(async () => {
+      await store?.close();
+      await opened?.cleanup();
+    });
+
+    const search = (query: Partial<TraceQuery> & Pick<TraceQuery, 'startNs' | 'endNs'>) =>
+      store.searchTraces({ attributes: [], limit: 100, ...query });
+    const searchIds = async (query: Partial<TraceQuery> & Pick<TraceQuery, 'startNs' | 'endNs'>) =>
+      (await search(query)).map((summary) => summary.traceId);
+
+    it('returns a written trace field for field: attributes of every type, events, links, unicode, extremes', async () => {
+      const { start, prefix } = slot();
+      const traceId = newTraceId();
+      const root = span({
+        traceId,
+        service: `${prefix}frontend`,
+        startNs: start + 5n * MS,
+        durationNs: 250n * MS,
+        name: 'GET /checkout',
+        kind: SpanKind.SERVER,
+        traceState: 'vendor=a,other=b',
+        flags: 0x301,
+        statusCode: StatusCode.OK,
+        statusMessage: 'fine ✓',
+        attributes: attributes({
+          str: {
+            'http.method': 'GET',
+            empty: '',
+            'unicode ключ 🔑': '日本語 and emoji 🎉',
+            quotes: `it's "quoted" \\ back\\slash`,
+            control: 'nul\u0000 newline\n tab\t',
+            long: 'ü'.repeat(300),
+          },
+          int: { max: 9223372036854775807n, min: -9223372036854775808n, negative: -42n, zero: 0n },
+          dbl: { pi: 3.141592653589793, nan: NaN, inf: Infinity, negInf: -Infinity, negZero: -0, subnormal: 5e-324, big: 1.7976931348623157e308 },
+          bool: { yes: true, no: false },
+          other: {
+            list: '{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"1"}]}}',
+            bytes: '{"bytesValue":"AAEC"}',
+          },
+        }),
+        droppedAttributesCount: 3,
+        resource: {
+          attributes: attributes({
+            str: { 'service.name': `${prefix}frontend`, 'host.name': 'web-1' },
+            int: { 'process.pid': 4242n },
+          }),
+          droppedAttributesCount: 1,
+          schemaUrl: 'https://opentelemetry.io/schemas/1.21.0',
+        },
+        scope: {
+          name: '@opentelemetry/instrumentation-http',
+          version: '0.1.0',
+          attributes: attributes({ str: { 'scope.kind': 'auto' }, int: { level: -1n }, dbl: { ratio: NaN } }),
+          droppedAttributesCount: 2,
+          schemaUrl: 'https://example.com/scope',
+        },
+        events: [
+          {
+            timeNs: start + 6n * MS,
+            name: 'exception',
+            attributes: attributes({
+              str: { 'exception.message': 'boom 💥' },
+              int: { code: -9223372036854775808n },
+              dbl: { weight: -0, huge: Infinity },
+              bool: { handled: false },
+              other: { detail: '{"kvlistValue":{"values":[]}}' },
+            }),
+            droppedAttributesCount: 4,
+          },
+          { timeNs: start + 7n * MS, name: 'no attributes', attributes: attributes(), droppedAttributesCount: 0 },
+        ],
+        droppedEventsCount: 5,
+        links: [
+          {
+            traceId: newTraceId(),
+            spanId: newSpanId(),
+            traceState: 'linked=1',
+            flags: 1,
+            attributes: attributes({ str: { reason: 'follows' } }),
+            droppedAttributesCount: 6,
+          },
+          { traceId: newTraceId(), spanId: newSpanId(), traceState: '', flags: 0, attributes: attributes(), droppedAttributesCount: 0 },
+        ],
+        droppedLinksCount: 7,
+      });
+      const child = span({
+        traceId,
+        service: `${prefix}backend`,
+        startNs: start + 10n * MS,
+        parentSpanId: root.spanId,
+        kind: SpanKind.CLIENT,
+        statusCode: StatusCode.ERROR,
+        statusMessage: 'timeout',
+      });
+      await store.writeBatch([child, root]);
+
+      assert.deepStrictEqual(await store.getTrace(traceId), [root, child]);
+      assert.deepStrictEqual(await store.getTrace(traceId.toUpperCase()), [root, child], 'upper-case id');
+    });
+
+    it('returns [] for an unknown trace and rejects a malformed id', async () => {
+      assert.deepStrictEqual(await store.getTrace(newTraceId()), []);
+      await assert.rejects(store.getTrace("'; DROP TABLE spans; --"), RangeError);
+    });
+
+    it('ignores an empty batch', async () => {
+      await store.writeBatch([]);
+    });
+
+    it('joins spans of one trace written in several batches, across midnight', async () => {
+      const midnight = ns('2026-02-02T00:00:00Z');
+      const traceId = newTraceId();
+      const root = span({ traceId, service: 'multi-batch-root', startNs: midnight - 500n * MS, durationNs: SECOND, name: 'root op' });
+      const early = span({ traceId, service: 'multi-batch-a', startNs: midnight - 400n * MS, parentSpanId: root.spanId, statusCode: StatusCode.ERROR });
+      const late = span({ traceId, service: 'multi-batch-b', startNs: midnight + 200n * MS, parentSpanId: root.spanId, durationNs: 600n * MS });
+      await store.writeBatch([early]);
+      await store.writeBatch([late]);
+      await store.writeBatch([root]);
+
+      assert.deepStrictEqual(await store.getTrace(traceId), [root, early, late]);
+      const [summary] = await search({ service: 'multi-batch-b', startNs: midnight - HOUR, endNs: midnight + HOUR });
+      assert.deepStrictEqual(summary, {
+        traceId,
+        rootService: 'multi-batch-root',
+        rootOperation: 'root op',
+        startNs: root.startNs,
+        durationNs: late.endNs - root.startNs,
+        spanCount: 3,
+        errorCount: 1,
+        services: ['multi-batch-a', 'multi-batch-b', 'multi-batch-root'],
+      });
+    });
+
+    it('summarises a trace whose root has not arrived with an empty root', async () => {
+      const { start, prefix } = slot();
+      const traceId = newTraceId();
+      await store.writeBatch([span({ traceId, service: `${prefix}orphan`, startNs: start, parentSpanId: newSpanId() })]);
+      const [summary] = await search({ startNs: start, endNs: start + HOUR });
+      assert.equal(summary?.traceId, traceId);
+      assert.equal(summary?.rootService, '');
+      assert.equal(summary?.rootOperation, '');
+    });
+
+    it('searches by service, operation, kind and errors', async () => {
+      const { start, end, prefix } = slot();
+      const shop = `${prefix}shop`;
+      const traces = {
+        server: newTraceId(),
+        client: newTraceId(),
+        error: newTraceId(),
+        other: newTraceId(),
+      };
+      await store.writeBatch([
+        span({ traceId: traces.server, service: shop, startNs: start + 1n * SECOND, name: 'checkout', kind: SpanKind.SERVER }),
+        span({ traceId: traces.client, service: shop, startNs: start + 2n * SECOND, name: 'checkout', kind: SpanKind.CLIENT }),
+        span({ traceId: traces.error, service: shop, startNs: start + 3n * SECOND, name: 'pay', statusCode: StatusCode.ERROR }),
+        span({ traceId: traces.other, service: `${prefix}cart`, startNs: start + 4n * SECOND, name: 'checkout' }),
+      ]);
+      const window = { startNs: start, endNs: end };
+      assert.deepStrictEqual(await searchIds({ ...window, service: shop }), [traces.error, traces.client, traces.server]);
+      assert.deepStrictEqual(await searchIds({ ...window, service: shop, operation: 'checkout' }), [traces.client, traces.server]);
+      assert.deepStrictEqual(await searchIds({ ...window, operation: 'checkout', spanKind: SpanKind.SERVER }), [traces.server]);
+      assert.deepStrictEqual(await searchIds({ ...window, errorsOnly: true }), [traces.error]);
+      assert.deepStrictEqual(await searchIds({ ...window, service: `${prefix}nobody` }), []);
+    });
+
+    describe('attribute filters', () => {
+      // One trace per span, each with one value per type, so a filter's result names exactly the spans it matched.
+      let window: { startNs: bigint; endNs: bigint };
+      const traceOf: Record<string, string> = {};
+      const matching = async (...filters: AttributeFilter[]) => {
+        const ids = await searchIds({ ...window, attributes: filters });
+        return Object.keys(traceOf).filter((name) => ids.includes(traceOf[name]!)).sort();
+      };
+
+      before(async () => {
+        const { start, end, prefix } = slot();
+        window = { startNs: start, endNs: end };
+        const values = [
+          { name: 'low', str: 'GET', int: -5n, dbl: -1.5, bool: false },
+          { name: 'mid', str: 'POST', int: 200n, dbl: 0.25, bool: true },
+          { name: 'high', str: "it's \\ odd", int: 9223372036854775807n, dbl: 1e300, bool: true },
+        ];
+        const spans = values.map((value, i) => {
+          traceOf[value.name] = newTraceId();
+          return span({
+            traceId: traceOf[value.name]!,
+            service: `${prefix}attrs`,
+            startNs: start + BigInt(i) * SECOND,
+            attributes: attributes({
+              str: { method: value.str },
+              int: { status: value.int },
+              dbl: { ratio: value.dbl },
+              bool: { cached: value.bool },
+              ...(value.name === 'high' ? { other: { tags: '{"arrayValue":{"values":[]}}' } } : {}),
+            }),
+            resource: { attributes: attributes({ str: { region: value.name === 'low' ? 'eu' : 'us' } }), droppedAttributesCount: 0, schemaUrl: '' },
+            events:
+              value.name === 'mid'
+                ? [{ timeNs: start, name: 'retry', attributes: attributes({ int: { attempt: 3n } }), droppedAttributesCount: 0 }]
+                : [],
+          });
+        });
+        await store.writeBatch(spans);
+      });
+
+      it('string = and !=', async () => {
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'method', type: 'string', op: '=', value: 'POST' }), ['mid']);
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'method', type: 'string', op: '=', value: "it's \\ odd" }), ['high']);
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'method', type: 'string', op: '!=', value: 'POST' }), ['high', 'low']);
+      });
+
+      it('int comparisons, int64 extremes included', async () => {
+        const int = (op: '=' | '!=' | '<' | '<=' | '>' | '>=', value: bigint): AttributeFilter => ({ scope: 'span', key: 'status', type: 'int', op, value });
+        assert.deepStrictEqual(await matching(int('=', 200n)), ['mid']);
+        assert.deepStrictEqual(await matching(int('!=', 200n)), ['high', 'low']);
+        assert.deepStrictEqual(await matching(int('<', 200n)), ['low']);
+        assert.deepStrictEqual(await matching(int('<=', 200n)), ['low', 'mid']);
+        assert.deepStrictEqual(await matching(int('>', 200n)), ['high']);
+        assert.deepStrictEqual(await matching(int('>=', -5n)), ['high', 'low', 'mid']);
+        assert.deepStrictEqual(await matching(int('=', 9223372036854775807n)), ['high']);
+        assert.deepStrictEqual(await matching(int('>', -9223372036854775808n)), ['high', 'low', 'mid']);
+      });
+
+      it('double comparisons', async () => {
+        const dbl = (op: '=' | '<' | '>=', value: number): AttributeFilter => ({ scope: 'span', key: 'ratio', type: 'double', op, value });
+        assert.deepStrictEqual(await matching(dbl('=', 0.25)), ['mid']);
+        assert.deepStrictEqual(await matching(dbl('<', 0)), ['low']);
+        assert.deepStrictEqual(await matching(dbl('>=', 0.25)), ['high', 'mid']);
+        assert.deepStrictEqual(await matching(dbl('<', Infinity)), ['high', 'low', 'mid']);
+      });
+
+      it('bool = and !=', async () => {
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'cached', type: 'bool', op: '=', value: true }), ['high', 'mid']);
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'cached', type: 'bool', op: '!=', value: true }), ['low']);
+      });
+
+      it('exists, whatever the type', async () => {
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'tags', type: 'exists' }), ['high']);
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'status', type: 'exists' }), ['high', 'low', 'mid']);
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'absent', type: 'exists' }), []);
+      });
+
+      it('a comparison needs the key with that type', async () => {
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'method', type: 'int', op: '!=', value: 0n }), []);
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'absent', type: 'string', op: '!=', value: 'x' }), []);
+      });
+
+      it('resource and event attributes, each only in its own scope', async () => {
+        assert.deepStrictEqual(await matching({ scope: 'resource', key: 'region', type: 'string', op: '=', value: 'eu' }), ['low']);
+        assert.deepStrictEqual(await matching({ scope: 'span', key: 'region', type: 'exists' }), []);
+        assert.deepStrictEqual(await matching({ scope: 'event', key: 'attempt', type: 'int', op: '>=', value: 3n }), ['mid']);
+        assert.deepStrictEqual(await matching({ scope: 'resource', key: 'attempt', type: 'exists' }), []);
+        assert.deepStrictEqual(await matching({ scope: 'event', key: 'method', type: 'exists' }), []);
+      });
+
+      it('several filters must all hold', async () => {
+        assert.deepStrictEqual(
+          await matching(
+            { scope: 'span', key: 'cached', type: 'bool', op: '=', value: true },
+            { scope: 'resource', key: 'region', type: 'string', op: '=', value: 'us' },
+            { scope: 'span', key: 'status', type: 'int', op: '<', value: 1000n },
+          ),
+          ['mid'],
+        );
+      });
+    });
+
+    it('needs every condition on one and the same span', async () => {
+      const { start, end, prefix } = slot();
+      const traceId = newTraceId();
+      const root = span({ traceId, service: `${prefix}api`, startNs: start, name: 'handle', attributes: attributes({ str: { user: 'alice' } }) });
+      const child = span({
+        traceId,
+        service: `${prefix}db`,
+        startNs: start + MS,
+        parentSpanId: root.spanId,
+        name: 'query',
+        statusCode: StatusCode.ERROR,
+        durationNs: 5n * SECOND,
+        attributes: attributes({ str: { table: 'users' } }),
+      });
+      await store.writeBatch([root, child]);
+      const window = { startNs: start, endNs: end };
+      const user: AttributeFilter = { scope: 'span', key: 'user', type: 'string', op: '=', value: 'alice' };
+      const table: AttributeFilter = { scope: 'span', key: 'table', type: 'string', op: '=', value: 'users' };
+
+      assert.deepStrictEqual(await searchIds({ ...window, service: `${prefix}api`, attributes: [user] }), [traceId]);
+      assert.deepStrictEqual(await searchIds({ ...window, service: `${prefix}api`, attributes: [table] }), []);
+      assert.deepStrictEqual(await searchIds({ ...window, attributes: [user, table] }), []);
+      assert.deepStrictEqual(await searchIds({ ...window, service: `${prefix}api`, errorsOnly: true }), []);
+      assert.deepStrictEqual(await searchIds({ ...window, operation: 'handle', minDurationNs: SECOND }), []);
+      assert.deepStrictEqual(await searchIds({ ...window, operation: 'query', minDurationNs: SECOND, errorsOnly: true }), [traceId]);
+    });
+
+    it('filters by span duration, both bounds inclusive', async () => {
+      const { start, end, prefix } = slot();
+      const durations = [1n * MS, 10n * MS, 100n * MS];
+      const ids = durations.map(() => newTraceId());
+      await store.writeBatch(
+        durations.map((durationNs, i) => span({ traceId: ids[i]!, service: `${prefix}timed`, startNs: start + BigInt(i) * SECOND, durationNs })),
+      );
+      const window = { startNs: start, endNs: end };
+      assert.deepStrictEqual(await searchIds({ ...window, minDurationNs: 10n * MS }), [ids[2], ids[1]]);
+      assert.deepStrictEqual(await searchIds({ ...window, maxDurationNs: 10n * MS }), [ids[1], ids[0]]);
+      assert.deepStrictEqual(await searchIds({ ...window, minDurationNs: 2n * MS, maxDurationNs: 50n * MS }), [ids[1]]);
+    });
+
+    it('filters by span start, both bounds inclusive', async () => {
+      const { start, prefix } = slot();
+      const ids = [newTraceId(), newTraceId(), newTraceId()];
+      await store.writeBatch(ids.map((traceId, i) => span({ traceId, service: `${prefix}timeline`, startNs: start + BigInt(i) * SECOND })));
+      const service = `${prefix}timeline`;
+      assert.deepStrictEqual(await searchIds({ service, startNs: start, endNs: start + SECOND }), [ids[1], ids[0]]);
+      assert.deepStrictEqual(await searchIds({ service, startNs: start + 1n, endNs: start + 2n * SECOND }), [ids[2], ids[1]]);
+      assert.deepStrictEqual(await searchIds({ service, startNs: start + 2n * SECOND + 1n, endNs: start + HOUR }), []);
+    });
+
+    it('orders newest first, ties by trace id, and honours the limit', async () => {
+      const { start, end, prefix } = slot();
+      const service = `${prefix}ordered`;
+      // Newest = the latest start of a matching span. Two traces tie at start + 5 s.
+      const tiedA = '0000000000000000000000000000000a';
+      const tiedB = '0000000000000000000000000000000b';
+      const older = newTraceId();
+      const newest = newTraceId();
+      await store.writeBatch([
+        span({ traceId: tiedB, service, startNs: start + 5n * SECOND }),
+        span({ traceId: older, service, startNs: start + 1n * SECOND }),
+        span({ traceId: newest, service, startNs: start + 2n * SECOND }),
+        span({ traceId: newest, service, startNs: start + 9n * SECOND, parentSpanId: newSpanId() }),
+        span({ traceId: tiedA, service, startNs: start + 5n * SECOND }),
+      ]);
+      const window = { service, startNs: start, endNs: end };
+      assert.deepStrictEqual(await searchIds(window), [newest, tiedA, tiedB, older]);
+      assert.deepStrictEqual(await searchIds({ ...window, limit: 2 }), [newest, tiedA]);
+      assert.deepStrictEqual(await searchIds({ ...window, limit: 0 }), []);
+    });
+
+    it('summarises each hit: root, start, duration, span and error counts, services', async () => {
+      const { start, end, prefix } = slot();
+      const traceId = newTraceId();
+      const root = span({ traceId, service: `${prefix}gateway`, startNs: start + 100n * MS, durationNs: 300n * MS, name: 'GET /' });
+      await store.writeBatch([
+        root,
+        span({ traceId, service: `${prefix}users`, startNs: start + 150n * MS, parentSpanId: root.spanId, statusCode: StatusCode.ERROR }),
+        span({ traceId, service: `${prefix}auth`, startNs: start + 160n * MS, durationNs: 400n * MS, parentSpanId: root.spanId, statusCode: StatusCode.ERROR }),
+        span({ traceId, service: `${prefix}users`, startNs: start + 170n * MS, parentSpanId: root.spanId }),
+      ]);
+      assert.deepStrictEqual(await search({ startNs: start, endNs: end, service: `${prefix}auth` }), [
+        {
+          traceId,
+          rootService: `${prefix}gateway`,
+          rootOperation: 'GET /',
+          startNs: start + 100n * MS,
+          durationNs: 460n * MS,
+          spanCount: 4,
+          errorCount: 2,
+          services: [`${prefix}auth`, `${prefix}gateway`, `${prefix}users`],
+        },
+      ]);
+    });
+
+    it('lists services and their operations with kinds', async () => {
+      const { start, prefix } = slot();
+      const traceId = newTraceId();
+      await store.writeBatch([
+        span({ traceId, service: `${prefix}orders`, startNs: start, name: 'place', kind: SpanKind.SERVER }),
+        span({ traceId, service: `${prefix}orders`, startNs: start + MS, name: 'place', kind: SpanKind.CLIENT }),
+        span({ traceId, service: `${prefix}orders`, startNs: start + 2n * MS, name: 'list', kind: SpanKind.SERVER }),
+        span({ traceId, service: `${prefix}stock`, startNs: start + 3n * MS, name: 'reserve', kind: SpanKind.CONSUMER }),
+      ]);
+      await store.writeBatch([span({ traceId, service: `${prefix}orders`, startNs: start + 4n * MS, name: 'place', kind: SpanKind.SERVER })]);
+
+      const services = await store.listServices();
+      assert.deepStrictEqual(services.filter((service) => service.startsWith(prefix)), [`${prefix}orders`, `${prefix}stock`]);
+      assert.deepStrictEqual([...services].sort(), services, 'sorted');
+      assert.deepStrictEqual(await store.listOperations(`${prefix}orders`), [
+        { name: 'list', kind: SpanKind.SERVER },
+        { name: 'place', kind: SpanKind.SERVER },
+        { name: 'place', kind: SpanKind.CLIENT },
+      ]);
+      assert.deepStrictEqual(await store.listOperations(`${prefix}nobody`), []);
+    });
+
+    it('lists attribute names and most common values in a time range', async () => {
+      const { start, end, prefix } = slot();
+      const traceId = newTraceId();
+      const resource = { attributes: attributes({ str: { 'host.name': 'h1' } }), droppedAttributesCount: 0, schemaUrl: '' };
+      const withAttributes = (offset: bigint, method: string, status: bigint) =>
+        span({
+          traceId,
+          service: `${prefix}named`,
+          startNs: start + offset,
+          resource,
+          attributes: attributes({ str: { 'http.method': method }, int: { 'http.status': status }, bool: { ok: true } }),
+          events: [{ timeNs: start, name: 'e', attributes: attributes({ dbl: { 'queue.ms': 1.5 } }), droppedAttributesCount: 0 }],
+        });
+      await store.writeBatch([
+        withAttributes(1n * SECOND, 'GET', 200n),
+        withAttributes(2n * SECOND, 'GET', 500n),
+        withAttributes(3n * SECOND, 'POST', 200n),
+        withAttributes(4n * SECOND, 'GET', 200n),
+        // Outside the range asked for below.
+        span({ traceId, service: `${prefix}named`, startNs: end + 10n * SECOND, attributes: attributes({ str: { late: 'x' } }) }),
+      ]);
+
+      assert.deepStrictEqual(await store.listAttributeNames(start, end), [
+        { scope: 'span', key: 'http.method', type: 'string' },
+        { scope: 'span', key: 'http.status', type: 'int' },
+        { scope: 'span', key: 'ok', type: 'bool' },
+        { scope: 'resource', key: 'host.name', type: 'string' },
+        { scope: 'event', key: 'queue.ms', type: 'double' },
+      ]);
+      assert.deepStrictEqual(await store.listAttributeValues('span', 'http.method', start, end, 10), ['GET', 'POST']);
+      assert.deepStrictEqual(await store.listAttributeValues('span', 'http.status', start, end, 1), ['200']);
+      assert.deepStrictEqual(await store.listAttributeValues('span', 'ok', start, end, 10), ['true']);
+      assert.deepStrictEqual(await store.listAttributeValues('resource', 'host.name', start, end, 10), ['h1']);
+      assert.deepStrictEqual(await store.listAttributeValues('event', 'queue.ms', start, end, 10), ['1.5']);
+      assert.deepStrictEqual(await store.listAttributeValues('span', 'host.name', start, end, 10), []);
+      assert.deepStrictEqual(await store.listAttributeValues('span', 'late', start, end, 10), []);
+    });
+
+    it('takes any text as a value: quotes, backslashes, control characters, SQL', async () => {
+      const { start, end } = slot();
+      const hostile = [
+        "o'; DROP TABLE spans; --",
+        'back\\slash\\',
+        "\\'",
+        'nul\u0000byte and\nnewline\r\t',
+        '`backtick` "double"',
+        '\u00e9\u0301 ✓ 🎉',
+      ];
+      const traceIds = hostile.map(() => newTraceId());
+      await store.writeBatch(
+        hostile.map((text, i) =>
+          span({ traceId: traceIds[i]!, service: text, name: text, startNs: start + BigInt(i) * SECOND, attributes: attributes({ str: { [text]: text } }) }),
+        ),
+      );
+      const services = await store.listServices();
+      for (const [i, text] of hostile.entries()) {
+        const label = JSON.stringify(text);
+        assert.ok(services.includes(text), `listServices has ${label}`);
+        assert.deepStrictEqual(await store.listOperations(text), [{ name: text, kind: SpanKind.INTERNAL }], label);
+        const filter: AttributeFilter = { scope: 'span', key: text, type: 'string', op: '=', value: text };
+        assert.deepStrictEqual(
+          await searchIds({ startNs: start, endNs: end, service: text, operation: text, attributes: [filter] }),
+          [traceIds[i]],
+          label,
+        );
+        assert.deepStrictEqual(await store.listAttributeValues('span', text, start, end, 10), [text], label);
+      }
+    });
+
+    it('drops whole days before the cutoff and keeps later ones', async () => {
+      // The oldest data of the suite: nothing else lies before 2026.
+      const oldTrace = newTraceId();
+      const keptTrace = newTraceId();
+      const oldSpan = span({ traceId: oldTrace, service: 'retention', startNs: ns('2001-01-01T10:00:00Z') });
+      const keptSpan = span({ traceId: keptTrace, service: 'retention', startNs: ns('2001-01-02T10:00:00Z') });
+      await store.writeBatch([oldSpan, keptSpan]);
+
+      // The cutoff day itself is not whole before the cutoff, so it stays.
+      assert.equal(await store.dropBefore(ns('2001-01-02T12:00:00Z')), 1);
+      assert.deepStrictEqual(await store.getTrace(oldTrace), []);
+      assert.deepStrictEqual(await store.getTrace(keptTrace), [keptSpan]);
+      assert.deepStrictEqual(await searchIds({ service: 'retention', startNs: 0n, endNs: ns('2002-01-01T00:00:00Z') }), [keptTrace]);
+      assert.equal(await store.dropBefore(ns('2001-01-02T12:00:00Z')), 0, 'nothing left to drop');
+      assert.deepStrictEqual(await store.getTrace(keptTrace), [keptSpan]);
+    });
+
+    it('keeps its data across close and reopen', async () => {
+      const { start, prefix } = slot();
+      const traceId = newTraceId();
+      const written = span({ traceId, service: `${prefix}durable`, startNs: start });
+      await store.writeBatch([written]);
+      await store.close();
+      store = await opened.open();
+      await store.init();
+      assert.deepStrictEqual(await store.getTrace(traceId), [written]);
+      assert.ok((await store.listServices()).includes(`${prefix}durable`));
+    });
+
+    it('keeps every span of concurrent batches', async () => {
+      const { start, end, prefix } = slot();
+      const batches = Array.from({ length: 8 }, (_, b) =>
+        Array.from({ length: 50 }, (_, i) => span({ traceId: newTraceId(), service: `${prefix}busy`, startNs: start + BigInt(b * 50 + i) * MS })),
+      );
+      await Promise.all(batches.map((batch) => store.writeBatch(batch)));
+      const found = await search({ service: `${prefix}busy`, startNs: start, endNs: end, limit: 1000 });
+      assert.equal(found.length, 400);
+    });
+
+    it('spreads a long trace over days and still finds it by id', async () => {
+      const traceId = newTraceId();
+      const first = ns('2026-01-10T12:00:00Z');
+      const spans = [0n, 1n, 3n].map((days, i) =>
+        span({ traceId, service: 'long-running', startNs: first + days * DAY, parentSpanId: i === 0 ? '' : newSpanId() }),
+      );
+      await store.writeBatch(spans.slice(0, 2));
+      await store.writeBatch(spans.slice(2));
+      assert.deepStrictEqual(await store.getTrace(traceId), byStart(spans));
+    });
+  });
+}

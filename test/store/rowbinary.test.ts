@@ -1,0 +1,57 @@
+// RowBinary byte layout, checked against hand-written bytes (ClickHouse reads these
+// bytes in the contract suites; this pins the encoding of edge cases).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RowBinaryWriter } from '../../src/store/rowbinary.ts';
+
+const bytesOf = (write: (writer: RowBinaryWriter) => void, initialBytes = 1) => {
+  const writer = new RowBinaryWriter(initialBytes); // tiny, so every test also grows the buffer
+  write(writer);
+  return writer.bytes().toString('hex');
+};
+
+test('integers are little-endian, 64-bit ones range-checked', () => {
+  assert.equal(bytesOf((w) => w.uint16(0x0102)), '0201');
+  assert.equal(bytesOf((w) => w.int32(-2)), 'feffffff');
+  assert.equal(bytesOf((w) => w.uint64(18446744073709551615n)), 'ffffffffffffffff');
+  assert.equal(bytesOf((w) => w.int64(-9223372036854775808n)), '0000000000000080');
+  assert.equal(bytesOf((w) => w.int64(-1n)), 'ffffffffffffffff');
+  assert.throws(() => bytesOf((w) => w.uint64(-1n)), RangeError);
+  assert.throws(() => bytesOf((w) => w.int64(9223372036854775808n)), RangeError);
+  assert.equal(bytesOf((w) => w.float64(-0)), '0000000000000080');
+});
+
+test('lengths are unsigned LEB128', () => {
+  assert.equal(bytesOf((w) => w.varint(0)), '00');
+  assert.equal(bytesOf((w) => w.varint(127)), '7f');
+  assert.equal(bytesOf((w) => w.varint(128)), '8001');
+  assert.equal(bytesOf((w) => w.varint(300)), 'ac02');
+  assert.equal(bytesOf((w) => w.varint(2 ** 32 - 1)), 'ffffffff0f');
+});
+
+test('strings are UTF-8 with a byte length, on the ASCII fast path and off it', () => {
+  assert.equal(bytesOf((w) => w.string('')), '00');
+  assert.equal(bytesOf((w) => w.string('ab')), '026162');
+  assert.equal(bytesOf((w) => w.string('é')), '02c3a9');
+  assert.equal(bytesOf((w) => w.string('a🎉')), '0561f09f8e89');
+  const ascii127 = 'x'.repeat(127);
+  assert.equal(bytesOf((w) => w.string(ascii127)), '7f' + '78'.repeat(127));
+  assert.equal(bytesOf((w) => w.string(ascii127 + 'x')), '8001' + '78'.repeat(128));
+  assert.equal(bytesOf((w) => w.string('é'.repeat(100))), 'c801' + 'c3a9'.repeat(100));
+});
+
+test('hex ids become raw bytes, either case; empty is all zeros; anything else is refused', () => {
+  assert.equal(bytesOf((w) => w.hexBytes('00Ff7a', 3)), '00ff7a');
+  assert.equal(bytesOf((w) => w.hexBytes('', 4)), '00000000');
+  assert.throws(() => bytesOf((w) => w.hexBytes('0g', 1)), RangeError);
+  assert.throws(() => bytesOf((w) => w.hexBytes('00', 2)), RangeError);
+  assert.throws(() => bytesOf((w) => w.hexBytes('0é', 1)), RangeError);
+});
+
+test('arrays are a length and their elements', () => {
+  assert.equal(bytesOf((w) => w.stringArray(['a', 'bc'])), '020161026263');
+  assert.equal(bytesOf((w) => w.boolArray([true, false])), '020100');
+  assert.equal(bytesOf((w) => w.int64Array([])), '00');
+  assert.equal(bytesOf((w) => w.float64Array([1])), '01000000000000f03f');
+  assert.equal(bytesOf((w) => w.raw(Uint8Array.of(1, 2))), '0102');
+});
