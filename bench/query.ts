@@ -1,4 +1,4 @@
-// node --import tsx bench/store-write.ts [--spans 1000000] [--batch 50000] [--storage chdb|<url>] [--dir <chdb dir to keep>]
+// npm run bench:query [-- --spans 1000000] [--batch 50000] [--storage chdb|<url>] [--dir <chdb dir to keep>]
 // Writes synthetic spans into a fresh store in batches, then reports ingest spans/s (and
 // how much of it is RowBinary encoding), bytes per span on disk, trace-by-id p50/p99 over
 // 200 random ids, search p50/p95, and the worst event-loop stall during store calls.
@@ -139,7 +139,7 @@ const { transport, cleanup } = await openTransport();
 const store = new ClickHouseStore(transport);
 await store.init();
 
-console.log(`bench:store-write — ${TOTAL_SPANS} spans in ${BATCH_SPANS}-span batches into ${options.storage}`);
+console.log(`bench:query — ${TOTAL_SPANS} spans in ${BATCH_SPANS}-span batches into ${options.storage}`);
 let encodeMs = 0;
 let writeMs = 0;
 for (let written = 0; written < TOTAL_SPANS; written += BATCH_SPANS) {
