@@ -13,7 +13,7 @@ export function variantsOf(body: Buffer, count: number): Buffer[] {
     const variant = Buffer.from(body);
     const traceKey = Buffer.alloc(16);
     traceKey.writeUInt32LE(copy + 1, 0);
-    traceKey.writeUInt32LE(0x9e3779b9 ^ copy, 8);
+    traceKey.writeUInt32LE((0x9e3779b9 ^ copy) >>> 0, 8);
     for (const at of offsets.trace) for (let i = 0; i < 16; i++) variant[at + i] ^= traceKey[i];
     for (const at of offsets.span) for (let i = 0; i < 8; i++) variant[at + i] ^= traceKey[i];
     return variant;

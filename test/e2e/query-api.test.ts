@@ -1,0 +1,118 @@
+// Skein's query API over a running `skein serve`: lists, search, trace by id, errors.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { otlpJsonRequest, postOtlpJson } from '../support/otlp-payloads.ts';
+import { eventually, startSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+
+let skein: SkeinProcess;
+const NOW_NS = BigInt(Date.now()) * 1_000_000n;
+const sent = { checkout: [] as string[], failing: '', slow: '' };
+
+before(async () => {
+  skein = await startSkeinProcess();
+  // Five checkout traces a second apart (oldest first), one with an error, one slow.
+  for (let i = 0; i < 5; i++) {
+    const request = otlpJsonRequest({ service: 'api-checkout', startNs: NOW_NS - BigInt(5 - i) * 1_000_000_000n });
+    const body = JSON.parse(request.body);
+    const spans = body.resourceSpans[0].scopeSpans[0].spans;
+    body.resourceSpans[0].resource.attributes.push({ key: 'deployment.environment', value: { stringValue: i % 2 ? 'prod' : 'staging' } });
+    if (i === 2) {
+      spans[1].status = { code: 2, message: 'card declined' };
+      spans[1].attributes.push({ key: 'http.response.status_code', value: { intValue: '502' } });
+      sent.failing = request.traceIds[0];
+    }
+    if (i === 3) {
+      spans[2].endTimeUnixNano = String(BigInt(spans[2].startTimeUnixNano) + 900_000_000n);
+      spans[2].events = [{ name: 'retry', timeUnixNano: spans[2].startTimeUnixNano, attributes: [{ key: 'attempt', value: { intValue: '2' } }] }];
+      sent.slow = request.traceIds[0];
+    }
+    assert.equal((await postOtlpJson(skein.otlpHttpUrl, JSON.stringify(body))).status, 200);
+    sent.checkout.push(request.traceIds[0]);
+  }
+  await eventually(async () => {
+    const res = await fetch(`${skein.httpUrl}/api/v1/search?service=api-checkout&limit=100`);
+    const { traces } = await res.json();
+    return traces.length === 5 ? true : undefined;
+  }, 'five searchable traces');
+});
+after(async () => {
+  await skein.stop();
+  skein.removeData();
+});
+
+async function getJson(path: string, status = 200) {
+  const res = await fetch(`${skein.httpUrl}${path}`);
+  assert.equal(res.status, status, path);
+  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+  return res.json();
+}
+
+test('services and operations with their kinds', async () => {
+  assert.ok((await getJson('/api/v1/services')).services.includes('api-checkout'));
+  const { operations } = await getJson('/api/v1/services/api-checkout/operations');
+  assert.deepEqual(operations, [
+    { name: 'GET /checkout', spanKind: 'server' },
+    { name: 'step-1', spanKind: 'internal' },
+    { name: 'step-2', spanKind: 'internal' },
+  ]);
+  assert.deepEqual((await getJson('/api/v1/services/no-such-service/operations')).operations, []);
+});
+
+test('search returns newest first with summaries', async () => {
+  const { traces } = await getJson('/api/v1/search?service=api-checkout');
+  assert.deepEqual(traces.map((t: any) => t.traceId), [...sent.checkout].reverse());
+  const failing = traces.find((t: any) => t.traceId === sent.failing);
+  assert.equal(failing.rootService, 'api-checkout');
+  assert.equal(failing.rootOperation, 'GET /checkout');
+  assert.equal(failing.spanCount, 3);
+  assert.equal(failing.errorCount, 1);
+  assert.deepEqual(failing.services, ['api-checkout']);
+  assert.equal(BigInt(failing.startTimeUnixNano), NOW_NS - 3_000_000_000n);
+});
+
+test('search by typed attributes, errors, duration and limit', async () => {
+  const ids = async (query: string) => (await getJson(`/api/v1/search?service=api-checkout&${query}`)).traces.map((t: any) => t.traceId);
+  assert.deepEqual(await ids('attr=http.response.status_code>=500'), [sent.failing]);
+  assert.deepEqual(await ids('attr=http.response.status_code="502"'), [], 'a string does not match an int attribute');
+  assert.deepEqual(await ids('errors=true'), [sent.failing]);
+  assert.deepEqual(await ids('minDuration=500ms'), [sent.slow]);
+  assert.deepEqual(await ids('attr=event.attempt=2'), [sent.slow]);
+  assert.deepEqual(await ids('attr=resource.deployment.environment=prod'), [sent.checkout[3], sent.checkout[1]]);
+  assert.deepEqual(await ids('operation=step-1&attr=http.response.status_code>=500'), [sent.failing]);
+  // all conditions on one span: the error is on step-1, the long span is step-2
+  assert.deepEqual(await ids('errors=true&minDuration=500ms'), []);
+  assert.deepEqual(await ids('limit=2'), [sent.checkout[4], sent.checkout[3]]);
+  assert.deepEqual(await ids(`end=${Number((NOW_NS - 2_500_000_000n) / 1_000_000n)}&lookback=10m`), [sent.checkout[2], sent.checkout[1], sent.checkout[0]]);
+});
+
+test('attribute names and values for autocomplete', async () => {
+  const { attributes } = await getJson('/api/v1/attributes');
+  assert.ok(attributes.some((a: any) => a.scope === 'span' && a.key === 'http.response.status_code' && a.type === 'int'));
+  assert.ok(attributes.some((a: any) => a.scope === 'resource' && a.key === 'deployment.environment' && a.type === 'string'));
+  const { values } = await getJson('/api/v1/attributes/resource/deployment.environment/values');
+  assert.deepEqual(values, ['staging', 'prod'], 'most common first');
+});
+
+test('errors: unknown trace 404, bad parameters 400 naming them', async () => {
+  const missing = await getJson('/api/v1/traces/0123456789abcdef0123456789abcdef', 404);
+  assert.equal(missing.error.status, 404);
+  assert.match(missing.error.message, /not found/);
+  assert.match((await getJson('/api/v1/traces/not-hex', 400)).error.message, /traceId/);
+  assert.match((await getJson('/api/v1/search?limit=0', 400)).error.message, /'limit'/);
+  assert.match((await getJson('/api/v1/search?minDuration=soon', 400)).error.message, /'minDuration'/);
+  assert.match((await getJson('/api/v1/search?attr=x>y', 400)).error.message, /'attr'/);
+  assert.match((await getJson('/api/v1/attributes/sideways/k/values', 400)).error.message, /'scope'/);
+  assert.equal((await getJson('/api/v1/nothing-here', 404)).error.status, 404);
+});
+
+test('a 64-bit trace id finds the trace stored with zero-padding', async () => {
+  const request = otlpJsonRequest({ service: 'api-short-id' });
+  const shortId = request.traceIds[0].slice(16);
+  const body = request.body.replaceAll(request.traceIds[0], '0'.repeat(16) + shortId);
+  assert.equal((await postOtlpJson(skein.otlpHttpUrl, body)).status, 200);
+  const trace = await eventually(async () => {
+    const res = await fetch(`${skein.httpUrl}/api/v1/traces/${shortId.toUpperCase()}`);
+    return res.ok ? res.json() : undefined;
+  }, 'the 64-bit trace');
+  assert.equal(trace.resourceSpans[0].scopeSpans[0].spans[0].traceId, '0'.repeat(16) + shortId);
+});
