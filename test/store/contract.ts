@@ -388,6 +388,55 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await searchIds({ ...window, limit: 0 }), []);
     });
 
+    it('walks the window newest first across time buckets, each trace once, by its newest match in the window', async () => {
+      const { start, end, prefix } = slot();
+      const service = `${prefix}spread`;
+      const MINUTE = 60n * SECOND;
+      const ids = { a: newTraceId(), b: newTraceId(), c: newTraceId(), d: newTraceId(), e: newTraceId() };
+      // Minutes into the hour; the store's time buckets are 10 minutes wide.
+      await store.writeBatch([
+        span({ traceId: ids.a, service, startNs: start + 55n * MINUTE }),
+        span({ traceId: ids.a, service, startNs: start + 1n * MINUTE, parentSpanId: newSpanId() }),
+        span({ traceId: ids.b, service, startNs: start + 35n * MINUTE }),
+        span({ traceId: ids.c, service, startNs: start + 5n * MINUTE }),
+        span({ traceId: ids.d, service, startNs: start + 50n * MINUTE }),
+        span({ traceId: ids.e, service, startNs: start + 25n * MINUTE }),
+      ]);
+      const window = { service, startNs: start, endNs: end };
+      assert.deepStrictEqual(await searchIds(window), [ids.a, ids.d, ids.b, ids.e, ids.c]);
+      assert.deepStrictEqual(await searchIds({ ...window, limit: 3 }), [ids.a, ids.d, ids.b]);
+      assert.deepStrictEqual(await searchIds({ ...window, limit: 5 }), [ids.a, ids.d, ids.b, ids.e, ids.c]);
+      // A window ending mid-bucket: a's span at 55 min is out, its 1-minute span ranks it.
+      assert.deepStrictEqual(await searchIds({ ...window, endNs: start + 52n * MINUTE }), [ids.d, ids.b, ids.e, ids.c, ids.a]);
+      assert.deepStrictEqual(await searchIds({ ...window, endNs: start + 52n * MINUTE, limit: 4 }), [ids.d, ids.b, ids.e, ids.c]);
+      // And one starting mid-bucket.
+      assert.deepStrictEqual(await searchIds({ ...window, startNs: start + 2n * MINUTE }), [ids.a, ids.d, ids.b, ids.e, ids.c]);
+      assert.deepStrictEqual(await searchIds({ ...window, startNs: start + 6n * MINUTE, endNs: start + 52n * MINUTE }), [ids.d, ids.b, ids.e]);
+      assert.deepStrictEqual(await searchIds({ ...window, startNs: end, endNs: start }), [], 'an empty window');
+    });
+
+    it('reads a batch written twice (a WAL replay) back once, and keeps both halves of a shared span', async () => {
+      const { start, end, prefix } = slot();
+      const traceId = newTraceId();
+      const root = span({ traceId, service: `${prefix}replayed`, startNs: start + MS, name: 'root' });
+      // Zipkin shared span: client and server halves under one span id, here with one start.
+      const client = span({ traceId, service: `${prefix}replayed`, startNs: start + 2n * MS, parentSpanId: root.spanId, kind: SpanKind.CLIENT });
+      const server = { ...span({ traceId, service: `${prefix}server`, startNs: start + 2n * MS, parentSpanId: root.spanId, kind: SpanKind.SERVER }), spanId: client.spanId };
+      const batch = [root, client, server];
+      await store.writeBatch(batch);
+      await store.writeBatch(batch);
+
+      const spans = await store.getTrace(traceId);
+      assert.equal(spans.length, 3);
+      assert.deepStrictEqual(spans[0], root);
+      assert.deepStrictEqual(
+        spans.slice(1).sort((a, b) => a.kind - b.kind),
+        [server, client],
+        'both halves of the shared span',
+      );
+      assert.deepStrictEqual(await searchIds({ startNs: start, endNs: end, service: `${prefix}replayed` }), [traceId]);
+    });
+
     it('summarises each hit: root, start, duration, span and error counts, services', async () => {
       const { start, end, prefix } = slot();
       const traceId = newTraceId();
