@@ -36,6 +36,7 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.SKEIN_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       'bin/skein.js', 'serve',
       '--host', '127.0.0.1',
       '--data-dir', dataDir,
