@@ -92,10 +92,10 @@ export class RowBinaryWriter {
   }
 
   string(value: string): void {
-    // Most strings are short ASCII (names, keys): copy their char codes directly, with a
-    // one-byte length. Measured ~3x faster than a Buffer.write call per string.
     const length = value.length;
-    if (length < 0x80) {
+    // Short ASCII strings (names, keys): copy char codes directly, one-byte length.
+    // Measured ~3x faster than a native write call for strings this short.
+    if (length < 16) {
       this.ensure(1 + length);
       const buffer = this.buffer;
       const start = this.position + 1;
@@ -110,6 +110,15 @@ export class RowBinaryWriter {
         this.position = start + length;
         return;
       }
+    }
+    // Up to 42 UTF-16 units encode to at most 126 bytes, so the length fits one varint
+    // byte and the text can be written straight after it, without measuring it first.
+    if (length <= 42) {
+      this.ensure(1 + 3 * length);
+      const written = this.buffer.write(value, this.position + 1, 'utf8');
+      this.buffer[this.position] = written;
+      this.position += 1 + written;
+      return;
     }
     const byteLength = Buffer.byteLength(value, 'utf8');
     this.varint(byteLength);

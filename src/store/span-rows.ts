@@ -231,7 +231,7 @@ const SPANS_BETWEEN_YIELDS = 4096;
 
 /** The spans as RowBinary rows in SPAN_COLUMNS order. */
 export async function encodeSpans(spans: readonly SpanRow[]): Promise<Buffer> {
-  const writer = new RowBinaryWriter(Math.max(1 << 16, spans.length * 512));
+  const writer = new RowBinaryWriter(Math.max(1 << 16, spans.length * 1024));
   const sharedBytes = SPAN_COLUMN_GROUPS.map((group) => (group.sharedBy ? new Map<object, Buffer>() : undefined));
   for (let i = 0; i < spans.length; i++) {
     if (i > 0 && i % SPANS_BETWEEN_YIELDS === 0) await setImmediate();

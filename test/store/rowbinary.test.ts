@@ -38,6 +38,12 @@ test('strings are UTF-8 with a byte length, on the ASCII fast path and off it', 
   assert.equal(bytesOf((w) => w.string(ascii127)), '7f' + '78'.repeat(127));
   assert.equal(bytesOf((w) => w.string(ascii127 + 'x')), '8001' + '78'.repeat(128));
   assert.equal(bytesOf((w) => w.string('é'.repeat(100))), 'c801' + 'c3a9'.repeat(100));
+  // 16 to 42 UTF-16 units take the write-then-measure path: ASCII, and 3-byte characters
+  // at its 126-byte limit.
+  assert.equal(bytesOf((w) => w.string('x'.repeat(16))), '10' + '78'.repeat(16));
+  assert.equal(bytesOf((w) => w.string('€'.repeat(42))), '7e' + 'e282ac'.repeat(42));
+  assert.equal(bytesOf((w) => w.string('€'.repeat(43))), '8101' + 'e282ac'.repeat(43));
+  assert.equal(bytesOf((w) => w.string('a🎉'.repeat(14))), '46' + '61f09f8e89'.repeat(14));
 });
 
 test('hex ids become raw bytes, either case; empty is all zeros; anything else is refused', () => {
