@@ -30,7 +30,8 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   const pipeline = new IngestPipeline({
     wal,
     decode: (format, payload) => decodePayload(format, payload).spans,
-    write: (spans) => store.writeBatch(spans),
+    prepare: (spans) => store.encode(spans),
+    write: (batch) => store.writeEncoded(batch),
     logger,
   });
   let accepting = false;

@@ -4,6 +4,7 @@
 import { StatusCode, type SpanRow } from '../model/span.ts';
 import type {
   AttributeFilter,
+  EncodedSpans,
   AttributeName,
   AttributeScope,
   Operation,
@@ -43,9 +44,18 @@ export class ClickHouseStore implements SpanStore {
     for (const statement of schemaStatements(features)) await this.transport.exec(statement);
   }
 
-  async writeBatch(spans: SpanRow[]): Promise<void> {
-    if (spans.length === 0) return;
-    await this.transport.insertRowBinary(SPANS_TABLE, SPAN_COLUMN_NAMES, await encodeSpans(spans), spans.length);
+  encode(spans: SpanRow[]): EncodedSpans {
+    return { bytes: encodeSpans(spans), spanCount: spans.length };
+  }
+
+  async writeEncoded(batch: readonly EncodedSpans[]): Promise<void> {
+    const spanCount = batch.reduce((sum, part) => sum + part.spanCount, 0);
+    if (spanCount === 0) return;
+    await this.transport.insertRowBinary(SPANS_TABLE, SPAN_COLUMN_NAMES, batch.map((part) => part.bytes), spanCount);
+  }
+
+  writeBatch(spans: SpanRow[]): Promise<void> {
+    return this.writeEncoded([this.encode(spans)]);
   }
 
   /**

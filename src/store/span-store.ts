@@ -64,10 +64,23 @@ export interface AttributeName {
   type: 'string' | 'int' | 'double' | 'bool' | 'other';
 }
 
+/** Spans already in the store's write format (see SpanStore.encode). */
+export interface EncodedSpans {
+  bytes: Buffer;
+  spanCount: number;
+}
+
 export interface SpanStore {
   /** Creates tables if they are missing. Safe to call on every start. */
   init(): Promise<void>;
-  /** Resolves once the rows are committed: a crash after it loses none of them. */
+  /**
+   * Turns spans into the bytes the store writes. The ingest pipeline does this per request
+   * as it accepts it, so batches waiting for the store are compact bytes, not objects.
+   */
+  encode(spans: SpanRow[]): EncodedSpans;
+  /** Writes encoded spans in one insert; resolves once committed: a crash after it loses none. */
+  writeEncoded(batch: readonly EncodedSpans[]): Promise<void>;
+  /** encode + writeEncoded. */
   writeBatch(spans: SpanRow[]): Promise<void>;
   /**
    * Every span of the trace, in start order; [] when the trace is unknown. The id may be

@@ -70,7 +70,7 @@ export class ChdbTransport implements ClickHouseTransport {
     });
   }
 
-  insertRowBinary(table: string, columns: readonly string[], data: Buffer, rowCount: number): Promise<void> {
+  insertRowBinary(table: string, columns: readonly string[], data: readonly Buffer[], rowCount: number): Promise<void> {
     return this.track(async () => {
       const file = join(this.batchDir, `batch-${++this.batchCounter}.rowbinary`);
       await writeFile(file, data);

@@ -33,11 +33,11 @@ export class ClickHouseHttpTransport implements ClickHouseTransport {
     await this.client.command({ query: sql });
   }
 
-  async insertRowBinary(table: string, columns: readonly string[], data: Buffer): Promise<void> {
+  async insertRowBinary(table: string, columns: readonly string[], data: readonly Buffer[]): Promise<void> {
     const columnList = columns.map(sqlIdentifier).join(', ');
     const result = await this.client.exec({
       query: `INSERT INTO ${sqlIdentifier(table)} (${columnList}) FORMAT RowBinary`,
-      values: Readable.from([data]),
+      values: Readable.from(data),
     });
     // The response has no body worth reading; drain it so the socket is reused.
     result.stream.resume();

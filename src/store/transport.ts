@@ -15,11 +15,12 @@ export interface ClickHouseTransport {
   /** Runs a statement that returns nothing (DDL, ALTER). */
   exec(sql: string): Promise<void>;
   /**
-   * Inserts `rowCount` rows encoded as RowBinary in the given column order. Resolves once
+   * Inserts `rowCount` rows encoded as RowBinary in the given column order, split across
+   * `data` at row boundaries. Resolves once
    * ClickHouse has committed them; rejects if it took fewer than `rowCount`.
    * Inserts do not wait behind running queries where the backend allows it.
    */
-  insertRowBinary(table: string, columns: readonly string[], data: Buffer, rowCount: number): Promise<void>;
+  insertRowBinary(table: string, columns: readonly string[], data: readonly Buffer[], rowCount: number): Promise<void>;
   close(): Promise<void>;
 }
 

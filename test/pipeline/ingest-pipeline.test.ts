@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SpanRow } from '../../src/model/span.ts';
-import { BackpressureError, IngestPipeline, type IngestPipelineOptions, type WriteBatch } from '../../src/pipeline/ingest-pipeline.ts';
+import { BackpressureError, IngestPipeline, type IngestPipelineOptions, type PrepareSpans, type WriteBatch } from '../../src/pipeline/ingest-pipeline.ts';
 import { WriteAheadLog, type WalRecord } from '../../src/pipeline/wal.ts';
 import {
   TEST_FORMAT,
@@ -13,6 +13,14 @@ import {
   temporaryDirectory,
   waitFor,
 } from './helpers.ts';
+
+/** What the test store writes per request: the span names, in order. */
+interface NamedSpans {
+  names: string[];
+  spanCount: number;
+}
+
+const prepare: PrepareSpans<NamedSpans> = (spans: SpanRow[]) => ({ names: spans.map((span) => span.name), spanCount: spans.length });
 
 /**
  * The store, as the pipeline sees it: a function that takes a batch. This one keeps the
@@ -27,7 +35,7 @@ class MemoryStore {
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
 
-  readonly write: WriteBatch = async (spans: SpanRow[]) => {
+  readonly write: WriteBatch<NamedSpans> = async (batch: NamedSpans[]) => {
     this.attempts++;
     this.writesInFlight++;
     this.maxWritesInFlight = Math.max(this.maxWritesInFlight, this.writesInFlight);
@@ -37,7 +45,7 @@ class MemoryStore {
         this.failuresLeft--;
         throw new Error('store is down');
       }
-      this.batches.push({ names: spans.map((span) => span.name), at: Date.now() });
+      this.batches.push({ names: batch.flatMap((rows) => rows.names), at: Date.now() });
     } finally {
       this.writesInFlight--;
     }
@@ -59,13 +67,14 @@ class MemoryStore {
 
 async function startPipeline(
   t: TestContext,
-  options: Partial<IngestPipelineOptions> = {},
-): Promise<{ pipeline: IngestPipeline; store: MemoryStore; dir: string }> {
+  options: Partial<IngestPipelineOptions<NamedSpans>> = {},
+): Promise<{ pipeline: IngestPipeline<NamedSpans>; store: MemoryStore; dir: string }> {
   const dir = await temporaryDirectory(t);
   const store = new MemoryStore();
   const pipeline = new IngestPipeline({
     wal: await WriteAheadLog.open(dir),
     decode: decodeRequest,
+    prepare,
     write: store.write,
     logger: silentLogger,
     ...options,
@@ -78,7 +87,7 @@ async function startPipeline(
   return { pipeline, store, dir };
 }
 
-function accept(pipeline: IngestPipeline, request: string, count: number): Promise<void> {
+function accept(pipeline: IngestPipeline<NamedSpans>, request: string, count: number): Promise<void> {
   return pipeline.accept(TEST_FORMAT, encodeRequest(request, count), decodeRequest(TEST_FORMAT, encodeRequest(request, count)));
 }
 
@@ -198,7 +207,7 @@ test('start() replays the records after the checkpoint into the store, then chec
 
   const store = new MemoryStore();
   const { logger, lines } = capturingLogger();
-  const pipeline = new IngestPipeline({ wal: await WriteAheadLog.open(dir), decode: decodeRequest, write: store.write, logger, maxBatchSpans: 3 });
+  const pipeline = new IngestPipeline({ wal: await WriteAheadLog.open(dir), decode: decodeRequest, prepare, write: store.write, logger, maxBatchSpans: 3 });
   await pipeline.start();
   assert.deepEqual(
     store.batches.map((batch) => batch.names),
@@ -214,7 +223,7 @@ test('start() replays the records after the checkpoint into the store, then chec
 
 test('accept() before start() is refused: the WAL must be replayed first', async (t) => {
   const dir = await temporaryDirectory(t);
-  const pipeline = new IngestPipeline({ wal: await WriteAheadLog.open(dir), decode: decodeRequest, write: new MemoryStore().write, logger: silentLogger });
+  const pipeline = new IngestPipeline({ wal: await WriteAheadLog.open(dir), decode: decodeRequest, prepare, write: new MemoryStore().write, logger: silentLogger });
   await assert.rejects(accept(pipeline, 'a', 1), /not accepting/);
   await pipeline.close();
 });
