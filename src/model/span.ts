@@ -113,6 +113,40 @@ export function emptyAttributes(): Attributes {
   };
 }
 
+export function emptyResource(): Resource {
+  return { attributes: emptyAttributes(), droppedAttributesCount: 0, schemaUrl: '' };
+}
+
+export function emptyScope(): Scope {
+  return { name: '', version: '', attributes: emptyAttributes(), droppedAttributesCount: 0, schemaUrl: '' };
+}
+
+/** A span with every field at its protobuf default, for a decoder or a test to fill in. */
+export function emptySpanRow(resource: Resource, scope: Scope): SpanRow {
+  return {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    traceState: '',
+    flags: 0,
+    name: '',
+    kind: 0,
+    startNs: 0n,
+    endNs: 0n,
+    statusCode: 0,
+    statusMessage: '',
+    attributes: emptyAttributes(),
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    serviceName: UNKNOWN_SERVICE,
+    resource,
+    scope,
+  };
+}
+
 /** What a receiver made of one request: the spans it accepted and why it refused any. */
 export interface DecodedBatch {
   spans: SpanRow[];

@@ -1,5 +1,5 @@
 // What the OTLP protobuf and JSON decoders share: the error they throw for a malformed
-// request, empty model objects to fill in, and SpanBatchBuilder, which applies the rules
+// request, empty events and links to fill in, and SpanBatchBuilder, which applies the rules
 // on ids and service names the same way for both wire formats.
 import {
   emptyAttributes,
@@ -7,7 +7,6 @@ import {
   type Attributes,
   type DecodedBatch,
   type Resource,
-  type Scope,
   type SpanEvent,
   type SpanLink,
   type SpanRow,
@@ -27,40 +26,6 @@ export class OtlpDecodeError extends Error {
  * overflowing the stack, which would be a RangeError rather than an OtlpDecodeError.
  */
 export const MAX_NESTING = 64;
-
-export function newResource(): Resource {
-  return { attributes: emptyAttributes(), droppedAttributesCount: 0, schemaUrl: '' };
-}
-
-export function newScope(): Scope {
-  return { name: '', version: '', attributes: emptyAttributes(), droppedAttributesCount: 0, schemaUrl: '' };
-}
-
-/** A span with every field at its protobuf default, for a decoder to fill in. */
-export function newSpanRow(resource: Resource, scope: Scope): SpanRow {
-  return {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    traceState: '',
-    flags: 0,
-    name: '',
-    kind: 0,
-    startNs: 0n,
-    endNs: 0n,
-    statusCode: 0,
-    statusMessage: '',
-    attributes: emptyAttributes(),
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    serviceName: UNKNOWN_SERVICE,
-    resource,
-    scope,
-  };
-}
 
 export function newSpanEvent(): SpanEvent {
   return { timeNs: 0n, name: '', attributes: emptyAttributes(), droppedAttributesCount: 0 };

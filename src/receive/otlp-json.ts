@@ -10,8 +10,19 @@
 // Id rules are SpanBatchBuilder's (otlp-common.ts), the same as for protobuf; an id that
 // is not hex is an invalid id.
 import { jsonDouble, type AnyValueJson, type KeyValueJson } from '../model/otlp-json.ts';
-import { SpanKind, StatusCode, type Attributes, type DecodedBatch, type Resource, type Scope, type SpanRow } from '../model/span.ts';
-import { MAX_NESTING, newResource, newScope, newSpanEvent, newSpanLink, newSpanRow, OtlpDecodeError, SpanBatchBuilder } from './otlp-common.ts';
+import {
+  emptyResource,
+  emptyScope,
+  emptySpanRow,
+  SpanKind,
+  StatusCode,
+  type Attributes,
+  type DecodedBatch,
+  type Resource,
+  type Scope,
+  type SpanRow,
+} from '../model/span.ts';
+import { MAX_NESTING, newSpanEvent, newSpanLink, OtlpDecodeError, SpanBatchBuilder } from './otlp-common.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -29,7 +40,7 @@ export function decodeOtlpJson(text: string): DecodedBatch {
 }
 
 function decodeResourceSpans(json: JsonObject, batch: SpanBatchBuilder): void {
-  const resource = newResource();
+  const resource = emptyResource();
   resource.schemaUrl = string(json.schemaUrl ?? json.schema_url, 'schemaUrl');
   if (json.resource != null) {
     const resourceJson = object(json.resource, 'resource');
@@ -45,7 +56,7 @@ function decodeResourceSpans(json: JsonObject, batch: SpanBatchBuilder): void {
 }
 
 function decodeScopeSpans(json: JsonObject, context: { resource: Resource; batch: SpanBatchBuilder }): void {
-  const scope = newScope();
+  const scope = emptyScope();
   scope.schemaUrl = string(json.schemaUrl ?? json.schema_url, 'schemaUrl');
   if (json.scope != null) {
     const scopeJson = object(json.scope, 'scope');
@@ -58,7 +69,7 @@ function decodeScopeSpans(json: JsonObject, context: { resource: Resource; batch
 }
 
 function decodeSpan(json: JsonObject, context: { resource: Resource; scope: Scope; batch: SpanBatchBuilder }): void {
-  const span = newSpanRow(context.resource, context.scope);
+  const span = emptySpanRow(context.resource, context.scope);
   span.traceId = hexId(json.traceId ?? json.trace_id, 'traceId');
   span.spanId = hexId(json.spanId ?? json.span_id, 'spanId');
   span.traceState = string(json.traceState ?? json.trace_state, 'traceState');

@@ -21,14 +21,22 @@
 // - A field that appears twice: the last value wins; repeated fields accumulate; an
 //   embedded resource, scope or status that appears twice is merged, as protobuf says.
 import { jsonDouble, type AnyValueJson, type KeyValueJson } from '../model/otlp-json.ts';
-import type { Attributes, DecodedBatch, Resource, Scope, SpanEvent, SpanLink, SpanRow } from '../model/span.ts';
+import {
+  emptyResource,
+  emptyScope,
+  emptySpanRow,
+  type Attributes,
+  type DecodedBatch,
+  type Resource,
+  type Scope,
+  type SpanEvent,
+  type SpanLink,
+  type SpanRow,
+} from '../model/span.ts';
 import {
   MAX_NESTING,
-  newResource,
-  newScope,
   newSpanEvent,
   newSpanLink,
-  newSpanRow,
   OtlpDecodeError,
   SpanBatchBuilder,
 } from './otlp-common.ts';
@@ -51,7 +59,7 @@ export function decodeOtlpProto(body: Uint8Array): DecodedBatch {
 function decodeResourceSpans(reader: ProtoReader, end: number, batch: SpanBatchBuilder): void {
   // Created before the fields are read: spans refer to it, and the resource itself may
   // come after them on the wire.
-  const resource = newResource();
+  const resource = emptyResource();
   batch.beginResource();
   while (reader.pos < end) {
     const tag = reader.tag();
@@ -91,7 +99,7 @@ function decodeResource(reader: ProtoReader, end: number, resource: Resource): v
 }
 
 function decodeScopeSpans(reader: ProtoReader, end: number, resource: Resource, batch: SpanBatchBuilder): void {
-  const scope = newScope(); // before the fields, as with the resource
+  const scope = emptyScope(); // before the fields, as with the resource
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag >>> 3) {
@@ -135,7 +143,7 @@ function decodeScope(reader: ProtoReader, end: number, scope: Scope): void {
 }
 
 function decodeSpan(reader: ProtoReader, end: number, resource: Resource, scope: Scope, batch: SpanBatchBuilder): void {
-  const span = newSpanRow(resource, scope);
+  const span = emptySpanRow(resource, scope);
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag >>> 3) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
-import { emptyAttributes, type SpanRow } from '../../src/model/span.ts';
+import { emptyResource, emptyScope, emptySpanRow, type SpanRow } from '../../src/model/span.ts';
 
 /** A fresh directory under the system temp dir, removed when the test ends. */
 export async function temporaryDirectory(t: TestContext): Promise<string> {
@@ -26,27 +26,17 @@ export function capturingLogger(): { logger: Logger; lines: Array<Record<string,
 
 /** `count` spans named `<request>/0`, `<request>/1`, ... */
 export function makeSpans(request: string, count: number): SpanRow[] {
+  const resource = emptyResource();
+  const scope = { ...emptyScope(), name: 'test' };
   return Array.from({ length: count }, (_, i) => ({
+    ...emptySpanRow(resource, scope),
     traceId: '0123456789abcdef0123456789abcdef',
     spanId: (i + 1).toString(16).padStart(16, '0'),
-    parentSpanId: '',
-    traceState: '',
-    flags: 0,
     name: `${request}/${i}`,
     kind: 1,
     startNs: 1_700_000_000_000_000_000n,
     endNs: 1_700_000_000_000_001_000n,
-    statusCode: 0,
-    statusMessage: '',
-    attributes: emptyAttributes(),
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
     serviceName: 'test',
-    resource: { attributes: emptyAttributes(), droppedAttributesCount: 0, schemaUrl: '' },
-    scope: { name: 'test', version: '', attributes: emptyAttributes(), droppedAttributesCount: 0, schemaUrl: '' },
   }));
 }
 

@@ -2,8 +2,8 @@
 // what it is about. Ids come from a counter, so runs are repeatable.
 import {
   emptyAttributes,
+  emptySpanRow,
   SpanKind,
-  StatusCode,
   type Attributes,
   type Resource,
   type Scope,
@@ -81,26 +81,15 @@ export function span(
 ): SpanRow {
   const { traceId, service, startNs, durationNs = 1_000_000n, ...overrides } = options;
   return {
+    ...emptySpanRow(resource(service), DEFAULT_SCOPE),
     traceId,
     spanId: newSpanId(),
-    parentSpanId: '',
-    traceState: '',
     flags: 1,
     name: 'operation',
     kind: SpanKind.INTERNAL,
     startNs,
     endNs: startNs + durationNs,
-    statusCode: StatusCode.UNSET,
-    statusMessage: '',
-    attributes: emptyAttributes(),
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
     serviceName: service,
-    resource: resource(service),
-    scope: DEFAULT_SCOPE,
     ...overrides,
   };
 }
