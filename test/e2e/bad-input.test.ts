@@ -2,20 +2,14 @@
 // stays up and keeps what it acknowledged.
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
-import { eventually, startSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { test } from 'node:test';
+import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 import { otlpJsonRequest, postOtlpJson, randomHex } from '../support/otlp-payloads.ts';
 import { skipWithoutTestdata, testdataFile } from '../support/testdata.ts';
 
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 let skein: SkeinProcess;
-before(async () => {
-  skein = await startSkeinProcess({ args: ['--max-request-bytes', String(MAX_REQUEST_BYTES)] });
-});
-after(async () => {
-  await skein.stop();
-  skein.removeData();
-});
+useSkeinProcess((started) => (skein = started), { args: ['--max-request-bytes', String(MAX_REQUEST_BYTES)] });
 
 async function postProto(body: Buffer, headers: Record<string, string> = {}) {
   return fetch(`${skein.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', ...headers }, body: new Uint8Array(body) });

@@ -2,17 +2,11 @@
 // sends a two-service HTTP call to a running `skein serve`; the trace comes back whole.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
-import { eventually, freePort, startSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { test } from 'node:test';
+import { eventually, freePort, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 
 let skein: SkeinProcess;
-before(async () => {
-  skein = await startSkeinProcess();
-});
-after(async () => {
-  await skein.stop();
-  skein.removeData();
-});
+useSkeinProcess((started) => (skein = started));
 
 async function startService(name: string, exporter: string, downstream?: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();

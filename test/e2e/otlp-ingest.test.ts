@@ -3,21 +3,15 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { decodeOtlpJson } from '../../src/receive/otlp-json.ts';
 import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
 import type { SpanRow } from '../../src/model/span.ts';
-import { eventually, startSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
 
 let skein: SkeinProcess;
-before(async () => {
-  skein = await startSkeinProcess();
-});
-after(async () => {
-  await skein.stop();
-  skein.removeData();
-});
+useSkeinProcess((started) => (skein = started));
 
 /** Every span sent reads back through the query API exactly as the decoder saw it. */
 async function expectTracesStored(sent: SpanRow[]) {

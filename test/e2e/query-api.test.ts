@@ -1,15 +1,15 @@
 // Skein's query API over a running `skein serve`: lists, search, trace by id, errors.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { otlpJsonRequest, postOtlpJson } from '../support/otlp-payloads.ts';
-import { eventually, startSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 
 let skein: SkeinProcess;
 const NOW_NS = BigInt(Date.now()) * 1_000_000n;
 const sent = { checkout: [] as string[], failing: '', slow: '' };
 
-before(async () => {
-  skein = await startSkeinProcess();
+useSkeinProcess(async (started) => {
+  skein = started;
   // Five checkout traces a second apart (oldest first), one with an error, one slow.
   for (let i = 0; i < 5; i++) {
     const request = otlpJsonRequest({ service: 'api-checkout', startNs: NOW_NS - BigInt(5 - i) * 1_000_000_000n });
@@ -34,10 +34,6 @@ before(async () => {
     const { traces } = await res.json();
     return traces.length === 5 ? true : undefined;
   }, 'five searchable traces');
-});
-after(async () => {
-  await skein.stop();
-  skein.removeData();
 });
 
 async function getJson(path: string, status = 200) {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
 export interface SkeinProcess {
   dataDir: string;
@@ -86,6 +87,24 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One `skein serve` for the whole test file: started before its tests, stopped (it must
+ * exit cleanly) and its data removed after them. `started` receives the process and
+ * may set up data for the tests (the tests wait for it).
+ */
+export function useSkeinProcess(started: (skein: SkeinProcess) => unknown, options: { args?: string[] } = {}): void {
+  let skein: SkeinProcess | undefined;
+  before(async () => {
+    skein = await startSkeinProcess(options);
+    await started(skein);
+  });
+  after(async () => {
+    if (!skein) return;
+    await skein.stop();
+    skein.removeData();
+  });
 }
 
 /** Polls fn until it returns a value (not undefined) or the time runs out. */
