@@ -1,8 +1,11 @@
 // The one schema, for ClickHouse 18.16 (Debian's server) up to 26.x (chDB). The base DDL
-// uses only what 18.16 has; newer servers get storage extras (ZSTD codecs, a bloom filter
-// on trace ids, smaller blocks) that change neither the columns' values nor the queries.
+// uses only what 18.16 has; newer servers get storage extras (ZSTD codecs, smaller
+// blocks, fsync) that change neither the columns' values nor the queries.
 // No LowCardinality: on chDB 26.7 it made 50k-span inserts ~60% slower (616 vs 390 ms)
-// and saved ~5% disk.
+// and saved ~5% disk. No bloom filter on trace_id: with spans sorted by (bucket, trace_id)
+// the primary key already finds a trace's granule; the filter cost ~14% of insert CPU
+// (bench-512 spans, 51 200-span inserts: ~1040 vs ~890 ms) and getTrace was no faster
+// without it (bench/query.ts, 1M: p50 42 ms both).
 //
 // Tables, all partitioned by day so retention drops whole partitions:
 // - spans: one row per span, ordered by (10-minute bucket of start_ns, trace_id): the
@@ -28,7 +31,7 @@ export const OPERATIONS_TABLE = 'operations';
 export const DAY_PARTITIONED_TABLES = [SPANS_TABLE, TRACE_INDEX_TABLE, OPERATIONS_TABLE];
 
 export interface ServerFeatures {
-  /** Column codecs and data-skipping indexes (ClickHouse 20+). */
+  /** Column codecs (ClickHouse 20+). */
   storageExtras: boolean;
   /** The SPANS_TABLE_TUNING settings this server has, as `name = value`. */
   spansTableSettings: string[];
@@ -107,9 +110,7 @@ export function schemaStatements(features: ServerFeatures): string[] {
   const settings = (list: string[]) => (list.length === 0 ? '' : `\nSETTINGS ${list.join(', ')}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${SPANS_TABLE} (
-  ${SPAN_COLUMNS.map((column) => columnDefinition(column, features)).join(',\n  ')}${
-      features.storageExtras ? ',\n  INDEX trace_id_bloom trace_id TYPE bloom_filter(0.01) GRANULARITY 1' : ''
-    }
+  ${SPAN_COLUMNS.map((column) => columnDefinition(column, features)).join(',\n  ')}
 ) ENGINE = MergeTree
 PARTITION BY start_date
 ORDER BY (${TIME_BUCKET_EXPRESSION}, trace_id)${settings(['index_granularity = 1024', ...features.spansTableSettings, ...features.durabilitySettings])}`,
