@@ -4,7 +4,7 @@
 // UNAVAILABLE (retryable) when Skein is overloaded or starting.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { OtlpDecodeError } from '../receive/otlp-common.ts';
+import { DecodeError } from '../receive/decode-error.ts';
 import { decodePayload, WireFormat } from '../receive/wire-format.ts';
 import { HttpError } from './http-error.ts';
 import { acceptOrRefuse, type IngestSink } from './ingest-sink.ts';
@@ -62,7 +62,7 @@ async function exportSpans(sink: IngestSink, payload: Buffer): Promise<Buffer> {
 }
 
 function grpcError(err: unknown): Partial<grpc.StatusObject> {
-  if (err instanceof OtlpDecodeError) return { code: grpc.status.INVALID_ARGUMENT, details: `invalid OTLP protobuf: ${err.message}` };
+  if (err instanceof DecodeError) return { code: grpc.status.INVALID_ARGUMENT, details: `invalid OTLP protobuf: ${err.message}` };
   if (err instanceof HttpError && (err.status === 429 || err.status === 503)) {
     return { code: grpc.status.UNAVAILABLE, details: err.message };
   }

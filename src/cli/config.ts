@@ -15,6 +15,8 @@ export interface Config {
   httpPort: number;
   otlpHttpPort: number;
   otlpGrpcPort: number;
+  zipkinPort: number;
+  jaegerPort: number;
   /** Data older than this is dropped, a day at a time; 0 keeps everything. */
   retentionNs: bigint;
   /** fdatasync the WAL before acknowledging (group-committed). */
@@ -40,6 +42,8 @@ const settings: Setting[] = [
   { key: 'httpPort', flag: 'http-port', env: 'SKEIN_HTTP_PORT', default: '16686', parse: parsePort, help: "Skein's query API and UI" },
   { key: 'otlpHttpPort', flag: 'otlp-http-port', env: 'SKEIN_OTLP_HTTP_PORT', default: '4318', parse: parsePort, help: 'OTLP/HTTP receiver (POST /v1/traces)' },
   { key: 'otlpGrpcPort', flag: 'otlp-grpc-port', env: 'SKEIN_OTLP_GRPC_PORT', default: '4317', parse: parsePort, help: 'OTLP/gRPC receiver' },
+  { key: 'zipkinPort', flag: 'zipkin-port', env: 'SKEIN_ZIPKIN_PORT', default: '9411', parse: parsePort, help: 'Zipkin receiver (POST /api/v2/spans)' },
+  { key: 'jaegerPort', flag: 'jaeger-port', env: 'SKEIN_JAEGER_PORT', default: '14268', parse: parsePort, help: 'Jaeger Thrift receiver (POST /api/traces)' },
   { key: 'retentionNs', flag: 'retention', env: 'SKEIN_RETENTION', default: '7d', parse: parseDuration, help: "how long to keep spans, e.g. 7d, 48h; '0' keeps them forever" },
   { key: 'walFsync', flag: 'wal-fsync', env: 'SKEIN_WAL_FSYNC', default: 'true', parse: parseBool, help: 'fdatasync the write-ahead log before acknowledging a request' },
   { key: 'maxRequestBytes', flag: 'max-request-bytes', env: 'SKEIN_MAX_REQUEST_BYTES', default: String(20 * 1024 * 1024), parse: parsePositiveInt, help: 'largest request body accepted, after decompression' },

@@ -1,6 +1,7 @@
 // What the OTLP protobuf and JSON decoders share: the error they throw for a malformed
 // request, empty events and links to fill in, and SpanBatchBuilder, which applies the rules
 // on ids and service names the same way for both wire formats.
+import { DecodeError } from './decode-error.ts';
 import {
   emptyAttributes,
   UNKNOWN_SERVICE,
@@ -16,7 +17,7 @@ import {
  * The request body is not a well-formed OTLP request (truncated protobuf, invalid JSON,
  * a field of the wrong type...). The message says what and where; receivers answer 400.
  */
-export class OtlpDecodeError extends Error {
+export class OtlpDecodeError extends DecodeError {
   override readonly name = 'OtlpDecodeError';
 }
 

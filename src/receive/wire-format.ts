@@ -11,6 +11,16 @@ export const WireFormat = {
 
 export type WireFormat = (typeof WireFormat)[keyof typeof WireFormat];
 
+const names: Record<number, string> = {
+  [WireFormat.OTLP_PROTO]: 'OTLP protobuf',
+  [WireFormat.OTLP_JSON]: 'OTLP JSON',
+};
+
+/** How error messages name a format, e.g. 'OTLP protobuf'. */
+export function wireFormatName(format: number): string {
+  return names[format] ?? `wire format ${format}`;
+}
+
 export function decodePayload(format: number, payload: Buffer): DecodedBatch {
   switch (format) {
     case WireFormat.OTLP_PROTO:
