@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { otlpHttpApp } from '../api/otlp-http.ts';
+import { jaegerHttpApp, zipkinHttpApp } from '../api/zipkin-jaeger-http.ts';
 import { startOtlpGrpc } from '../api/otlp-grpc.ts';
 import { skeinApi } from '../api/skein-api.ts';
 import { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
@@ -17,7 +18,7 @@ import type { Config } from './config.ts';
 const RETENTION_SWEEP_MS = 10 * 60 * 1000;
 
 export interface RunningSkein {
-  ports: { http: number; otlpHttp: number; otlpGrpc: number };
+  ports: { http: number; otlpHttp: number; otlpGrpc: number; zipkin: number; jaeger: number };
   stop(): Promise<void>;
 }
 
@@ -43,6 +44,8 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   const api = await listen(skeinApi(store, { isReady: () => accepting, pipelineStats: () => pipeline.stats() }, logger).fetch, config.host, config.httpPort);
   const otlpHttp = await listen(otlpHttpApp(sink, config.maxRequestBytes, logger).fetch, config.host, config.otlpHttpPort);
   const otlpGrpc = await startOtlpGrpc(sink, config.host, config.otlpGrpcPort, config.maxRequestBytes, logger);
+  const zipkin = await listen(zipkinHttpApp(sink, config.maxRequestBytes, logger).fetch, config.host, config.zipkinPort);
+  const jaeger = await listen(jaegerHttpApp(sink, config.maxRequestBytes, logger).fetch, config.host, config.jaegerPort);
 
   await pipeline.start(); // replays what the WAL holds beyond the last checkpoint
   accepting = true;
@@ -52,7 +55,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   const sweeper = setInterval(sweep, RETENTION_SWEEP_MS);
   sweeper.unref();
 
-  const ports = { http: api.port, otlpHttp: otlpHttp.port, otlpGrpc: otlpGrpc.port };
+  const ports = { http: api.port, otlpHttp: otlpHttp.port, otlpGrpc: otlpGrpc.port, zipkin: zipkin.port, jaeger: jaeger.port };
   logger.info({ ports, dataDir: config.dataDir, storage: config.storage }, 'Skein is ready');
 
   return {
@@ -60,7 +63,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
     async stop() {
       accepting = false;
       clearInterval(sweeper);
-      await Promise.all([otlpHttp.close(), otlpGrpc.close()]);
+      await Promise.all([otlpHttp.close(), otlpGrpc.close(), zipkin.close(), jaeger.close()]);
       await pipeline.close(); // flushes every accepted span to the store
       await api.close();
       await store.close();

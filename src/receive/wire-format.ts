@@ -3,10 +3,14 @@
 import type { DecodedBatch } from '../model/span.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { decodeOtlpProto } from './otlp-proto.ts';
+import { decodeJaegerThrift } from './jaeger-thrift.ts';
+import { decodeZipkinJson } from './zipkin-json.ts';
 
 export const WireFormat = {
   OTLP_PROTO: 1,
   OTLP_JSON: 2,
+  ZIPKIN_JSON: 3,
+  JAEGER_THRIFT: 4,
 } as const;
 
 export type WireFormat = (typeof WireFormat)[keyof typeof WireFormat];
@@ -14,6 +18,8 @@ export type WireFormat = (typeof WireFormat)[keyof typeof WireFormat];
 const names: Record<number, string> = {
   [WireFormat.OTLP_PROTO]: 'OTLP protobuf',
   [WireFormat.OTLP_JSON]: 'OTLP JSON',
+  [WireFormat.ZIPKIN_JSON]: 'Zipkin JSON',
+  [WireFormat.JAEGER_THRIFT]: 'Jaeger Thrift',
 };
 
 /** How error messages name a format, e.g. 'OTLP protobuf'. */
@@ -27,6 +33,10 @@ export function decodePayload(format: number, payload: Buffer): DecodedBatch {
       return decodeOtlpProto(payload);
     case WireFormat.OTLP_JSON:
       return decodeOtlpJson(payload.toString('utf8'));
+    case WireFormat.ZIPKIN_JSON:
+      return decodeZipkinJson(payload.toString('utf8'));
+    case WireFormat.JAEGER_THRIFT:
+      return decodeJaegerThrift(payload);
     default:
       throw new Error(`unknown wire format ${format}`);
   }

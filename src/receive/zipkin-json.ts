@@ -46,10 +46,11 @@ import {
   type Scope,
   type SpanRow,
 } from '../model/span.ts';
+import { DecodeError } from './decode-error.ts';
 import { newSpanEvent, SpanBatchBuilder } from './otlp-common.ts';
 
 /** The request body is not well-formed Zipkin v2 JSON; the message says what and where. Receivers answer 400. */
-export class ZipkinDecodeError extends Error {
+export class ZipkinDecodeError extends DecodeError {
   override readonly name = 'ZipkinDecodeError';
 }
 
@@ -74,15 +75,31 @@ export function decodeZipkinJson(text: string): DecodedBatch {
   if (!Array.isArray(body)) throw wrongType('body', 'an array of spans', body);
   const batch = new SpanBatchBuilder(false);
   const groups = new Map<string, ServiceGroup>();
+  const untimed: Refused = { count: 0, first: '' };
   for (let i = 0; i < body.length; i++) {
     const json: unknown = body[i];
     if (!isJsonObject(json)) throw wrongType(`[${i}]`, 'a span object', json);
-    decodeSpan(json, `[${i}]`, groups, batch);
+    decodeSpan(json, `[${i}]`, groups, batch, untimed);
   }
-  return batch.finish();
+  const decoded = batch.finish();
+  if (untimed.count === 0) return decoded;
+  // Spans refused for their ids (SpanBatchBuilder's reason) and for having no timestamp (ours).
+  const more = decoded.rejected + untimed.count - 1;
+  const first = decoded.rejectReason === '' ? untimed.first : decoded.rejectReason.replace(/ \(and \d+ more refused spans\)$/, '');
+  return {
+    spans: decoded.spans,
+    rejected: decoded.rejected + untimed.count,
+    rejectReason: more > 0 ? `${first} (and ${more} more refused spans)` : first,
+  };
 }
 
-function decodeSpan(json: JsonObject, path: string, groups: Map<string, ServiceGroup>, batch: SpanBatchBuilder): void {
+/** Spans this decoder refused itself, and why the first one was. */
+interface Refused {
+  count: number;
+  first: string;
+}
+
+function decodeSpan(json: JsonObject, path: string, groups: Map<string, ServiceGroup>, batch: SpanBatchBuilder, untimed: Refused): void {
   // Read every field first, so a malformed field is an error even in a span that is refused.
   const traceId = paddedHexId(json.traceId, `${path}.traceId`, true);
   const spanId = paddedHexId(json.id, `${path}.id`, false);
@@ -118,9 +135,8 @@ function decodeSpan(json: JsonObject, path: string, groups: Map<string, ServiceG
   if (debug) addBool(attributes, 'zipkin.debug', true);
 
   if (timestamp === 0n) {
-    // SpanBatchBuilder refuses spans for their ids only; a span it is given is accepted.
-    // An empty trace id makes it refuse this one, and its reason is replaced below.
-    batch.addSpan({ ...span, traceId: '', name: `${span.name}" (${path}): no timestamp, so no start time; "` });
+    untimed.count++;
+    if (untimed.first === '') untimed.first = `span ${quoted(name)} (${path}): no timestamp, so no start time`;
     return;
   }
   span.startNs = timestamp * 1000n;

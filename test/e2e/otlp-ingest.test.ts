@@ -7,37 +7,21 @@ import { test } from 'node:test';
 import { decodeOtlpJson } from '../../src/receive/otlp-json.ts';
 import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
 import type { SpanRow } from '../../src/model/span.ts';
-import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { expectTracesReadBack } from '../support/read-back.ts';
+import { useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
 
 let skein: SkeinProcess;
 useSkeinProcess((started) => (skein = started));
 
-/** Every span sent reads back through the query API exactly as the decoder saw it. */
+// Captures may share ids: bench-64 and bench-512 hold different spans under some of the
+// same trace, span id and start time, which the store keeps once. Spans whose ids an
+// earlier test already sent are checked for presence only.
+const sentBefore = new Set<string>();
 async function expectTracesStored(sent: SpanRow[]) {
-  const expected = new Map<string, Map<string, SpanRow>>();
-  for (const s of sent) {
-    if (!expected.has(s.traceId)) expected.set(s.traceId, new Map());
-    expected.get(s.traceId)!.set(s.spanId, s);
-  }
-  for (const [traceId, spans] of expected) {
-    const stored = await eventually(async () => {
-      const res = await fetch(`${skein.httpUrl}/api/v1/traces/${traceId}`);
-      if (!res.ok) return undefined;
-      const byId = new Map<string, SpanRow[]>();
-      for (const s of decodeOtlpJson(await res.text()).spans) byId.set(s.spanId, [...(byId.get(s.spanId) ?? []), s]);
-      return [...spans.keys()].every((id) => byId.has(id)) ? byId : undefined;
-    }, `trace ${traceId} with spans ${[...spans.keys()].join(', ')}`);
-    // Captures may share ids: bench-64 and bench-512 hold different spans under some of the
-    // same trace, span id and start time, which the store keeps once. Those are checked
-    // for presence only; every other span must read back exactly.
-    for (const [spanId, span] of spans) {
-      if (!sentBefore.has(spanId)) assert.deepStrictEqual(stored.get(spanId), [span], `span ${spanId}`);
-    }
-  }
+  await expectTracesReadBack(skein.httpUrl, sent, sentBefore);
   for (const s of sent) sentBefore.add(s.spanId);
 }
-const sentBefore = new Set<string>();
 
 const protoFiles = testdataFiles('captured', /^(proto-.*|bench-.*)\.pb(\.gz)?$/);
 for (const file of protoFiles) {

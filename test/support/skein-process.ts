@@ -12,6 +12,8 @@ export interface SkeinProcess {
   httpUrl: string;
   otlpHttpUrl: string;
   otlpGrpcAddress: string;
+  zipkinUrl: string;
+  jaegerUrl: string;
   child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -33,7 +35,7 @@ export async function freePort(): Promise<number> {
 
 export async function startSkeinProcess(options: { dataDir?: string; args?: string[] } = {}): Promise<SkeinProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skein-test-'));
-  const [http, otlpHttp, otlpGrpc] = [await freePort(), await freePort(), await freePort()];
+  const [http, otlpHttp, otlpGrpc, zipkin, jaeger] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
     [
@@ -44,6 +46,8 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
       '--http-port', String(http),
       '--otlp-http-port', String(otlpHttp),
       '--otlp-grpc-port', String(otlpGrpc),
+      '--zipkin-port', String(zipkin),
+      '--jaeger-port', String(jaeger),
       '--retention', '0',
       ...(options.args ?? []),
     ],
@@ -72,6 +76,8 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
     httpUrl,
     otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
     otlpGrpcAddress: `127.0.0.1:${otlpGrpc}`,
+    zipkinUrl: `http://127.0.0.1:${zipkin}`,
+    jaegerUrl: `http://127.0.0.1:${jaeger}`,
     child,
     output: () => output,
     async stop() {

@@ -1,0 +1,56 @@
+// The Zipkin and Jaeger HTTP receivers, on their usual ports, answering as those servers
+// do: 202 Accepted with no body, errors as plain text. Bodies may be gzip-compressed.
+//   Zipkin:  POST /api/v2/spans  (JSON list of v2 spans)                       :9411
+//   Jaeger:  POST /api/traces    (Thrift Batch, binary protocol, application/x-thrift) :14268
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { WireFormat } from '../receive/wire-format.ts';
+import { HttpError } from './http-error.ts';
+import type { IngestSink } from './ingest-sink.ts';
+import { mediaType, receiveRequest, retryHeaders, type NodeBindings } from './receive-request.ts';
+
+export function zipkinHttpApp(sink: IngestSink, maxRequestBytes: number, logger: Logger): Hono<{ Bindings: NodeBindings }> {
+  return receiverApp('/api/v2/spans', zipkinFormat, sink, maxRequestBytes, logger);
+}
+
+export function jaegerHttpApp(sink: IngestSink, maxRequestBytes: number, logger: Logger): Hono<{ Bindings: NodeBindings }> {
+  return receiverApp('/api/traces', jaegerFormat, sink, maxRequestBytes, logger);
+}
+
+function zipkinFormat(contentType: string | undefined): number {
+  // Zipkin's own collector reads every body that is not protobuf as JSON (clients send
+  // application/json, text/plain or nothing), so Skein does too.
+  if (mediaType(contentType) === 'application/x-protobuf') {
+    throw new HttpError(415, 'Zipkin proto3 is not supported yet: send JSON (Content-Type: application/json)');
+  }
+  return WireFormat.ZIPKIN_JSON;
+}
+
+function jaegerFormat(contentType: string | undefined): number {
+  const type = mediaType(contentType);
+  if (type === 'application/x-thrift' || type === 'application/vnd.apache.thrift.binary') return WireFormat.JAEGER_THRIFT;
+  throw new HttpError(415, `unsupported Content-Type '${contentType ?? ''}' (use application/x-thrift, binary protocol)`);
+}
+
+function receiverApp(
+  path: string,
+  formatOf: (contentType: string | undefined) => number,
+  sink: IngestSink,
+  maxRequestBytes: number,
+  logger: Logger,
+): Hono<{ Bindings: NodeBindings }> {
+  const app = new Hono<{ Bindings: NodeBindings }>();
+  app.post(path, async (c) => {
+    try {
+      const batch = await receiveRequest(c.env.incoming, sink, formatOf(c.req.header('content-type')), maxRequestBytes);
+      // Neither protocol can report a partial success; refusing every span is an error.
+      if (batch.spans.length === 0 && batch.rejected > 0) throw new HttpError(400, batch.rejectReason);
+      return c.body(null, 202);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      if (err.status >= 500) logger.warn({ err: err.message, path }, 'request refused');
+      return c.text(err.message, err.status as 400, retryHeaders(err));
+    }
+  });
+  return app;
+}
