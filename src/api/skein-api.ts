@@ -7,6 +7,7 @@ import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseTi
 import { parseTraceId } from '../query/trace-id.ts';
 import type { AttributeScope, SpanStore, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
+import { jaegerApi } from './jaeger-api.ts';
 
 /** What the API reports about the running process, beside the store's data. */
 export interface Health {
@@ -54,6 +55,7 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     return c.json({ values });
   });
 
+  app.route('/', jaegerApi(store, logger));
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.onError((err, c) => {

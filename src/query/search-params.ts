@@ -25,6 +25,13 @@ const kinds: Record<string, number> = {
   consumer: 5,
 };
 
+/** 'server', 'CLIENT'... → the OTLP SpanKind number. */
+export function parseSpanKind(text: string): number {
+  const kind = kinds[text.toLowerCase()];
+  if (kind === undefined) throw new Error(`must be one of ${Object.keys(kinds).join(', ')}`);
+  return kind;
+}
+
 /** OTLP SpanKind number → the lower-case name the APIs use. */
 export function spanKindName(kind: number): string {
   return Object.keys(kinds).find((name) => kinds[name] === kind) ?? 'unspecified';
@@ -46,11 +53,7 @@ export function parseSearchParams(params: URLSearchParams, nowNs: bigint): Trace
     throw new ParamError('minDuration', 'is greater than maxDuration');
   }
 
-  const spanKind = optional(params, 'spanKind', (text) => {
-    const kind = kinds[text.toLowerCase()];
-    if (kind === undefined) throw new Error(`must be one of ${Object.keys(kinds).join(', ')}`);
-    return kind;
-  });
+  const spanKind = optional(params, 'spanKind', parseSpanKind);
 
   return {
     service: optional(params, 'service', String),
