@@ -1,16 +1,22 @@
 // The Zipkin and Jaeger HTTP receivers, on their usual ports, answering as those servers
 // do: 202 Accepted with no body, errors as plain text. Bodies may be gzip-compressed.
 //   Zipkin:  POST /api/v2/spans  (JSON list of v2 spans)                       :9411
+//            and Zipkin's query API (GET /api/v2/..., see zipkin-api.ts)
 //   Jaeger:  POST /api/traces    (Thrift Batch, binary protocol, application/x-thrift) :14268
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import type { SpanStore } from '../store/span-store.ts';
 import { WireFormat } from '../receive/wire-format.ts';
 import { HttpError } from './http-error.ts';
 import type { IngestSink } from './ingest-sink.ts';
+import { zipkinApi } from './zipkin-api.ts';
 import { mediaType, receiveRequest, retryHeaders, type NodeBindings } from './receive-request.ts';
 
-export function zipkinHttpApp(sink: IngestSink, maxRequestBytes: number, logger: Logger): Hono<{ Bindings: NodeBindings }> {
-  return receiverApp('/api/v2/spans', zipkinFormat, sink, maxRequestBytes, logger);
+/** The Zipkin receiver, and Zipkin's query API (zipkin-api.ts) on the same port, as a Zipkin server has them. */
+export function zipkinHttpApp(sink: IngestSink, store: SpanStore, maxRequestBytes: number, logger: Logger): Hono<{ Bindings: NodeBindings }> {
+  const app = receiverApp('/api/v2/spans', zipkinFormat, sink, maxRequestBytes, logger);
+  app.route('/', zipkinApi(store, logger));
+  return app;
 }
 
 export function jaegerHttpApp(sink: IngestSink, maxRequestBytes: number, logger: Logger): Hono<{ Bindings: NodeBindings }> {

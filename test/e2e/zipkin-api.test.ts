@@ -1,0 +1,211 @@
+// Zipkin's query API v2 (as Zipkin UI and Grafana's Zipkin datasource call it) on the
+// Zipkin port of a running `skein serve`, over spans sent to its Zipkin receiver.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { randomHex } from '../support/otlp-payloads.ts';
+import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+
+let skein: SkeinProcess;
+const NOW_MS = Date.now();
+const NOW_US = NOW_MS * 1000;
+const T = NOW_US - 10_000_000 + 123; // the detailed trace, 10 s ago
+
+const ids = {
+  trace: randomHex(8), // 64-bit, as Zipkin clients send
+  root: randomHex(8),
+  client: randomHex(8),
+  search: [] as string[], // oldest first
+  old: randomHex(16),
+};
+
+/** root (zk-front server) → client (zk-front → zk-back) and its shared server half (zk-back, error). */
+function detailedTrace() {
+  return [
+    {
+      traceId: ids.trace,
+      id: ids.root,
+      kind: 'SERVER',
+      name: 'get /checkout',
+      timestamp: T,
+      duration: 100_000,
+      localEndpoint: { serviceName: 'zk-front', ipv4: '10.0.0.1', port: 8080 },
+      debug: true,
+    },
+    {
+      traceId: ids.trace,
+      parentId: ids.root,
+      id: ids.client,
+      kind: 'CLIENT',
+      name: 'get /pay',
+      timestamp: T + 1_000,
+      duration: 40_000,
+      localEndpoint: { serviceName: 'zk-front' },
+      remoteEndpoint: { serviceName: 'zk-back', ipv4: '10.0.0.2', port: 9000 },
+      annotations: [{ timestamp: T + 1_500, value: 'ws' }],
+      tags: { 'http.method': 'GET', 'http.path': '/pay' },
+    },
+    {
+      traceId: ids.trace,
+      parentId: ids.root,
+      id: ids.client,
+      kind: 'SERVER',
+      name: 'get /pay',
+      timestamp: T + 2_000,
+      duration: 30_000,
+      localEndpoint: { serviceName: 'zk-back', ipv6: '2001:db8::1' },
+      remoteEndpoint: { ipv4: '10.0.0.1' },
+      tags: { error: 'card declined', 'http.status_code': '503' },
+      shared: true,
+    },
+  ];
+}
+
+/** Four zk-search traces a second apart (durations 10..40 ms), and one two hours old. */
+function searchTraces() {
+  const spans = [];
+  for (let i = 0; i < 4; i++) {
+    const traceId = randomHex(16);
+    ids.search.push(traceId);
+    spans.push({
+      traceId,
+      id: randomHex(8),
+      kind: 'SERVER',
+      name: i % 2 === 0 ? 'even' : 'odd',
+      timestamp: NOW_US - (4 - i) * 1_000_000,
+      duration: (i + 1) * 10_000,
+      localEndpoint: { serviceName: 'zk-search' },
+      tags: { parity: i % 2 === 0 ? 'even' : 'odd', ...(i === 1 ? { flagged: 'yes' } : {}) },
+    });
+  }
+  spans.push({
+    traceId: ids.old,
+    id: randomHex(8),
+    name: 'old',
+    timestamp: NOW_US - 2 * 3_600_000_000,
+    duration: 5_000,
+    localEndpoint: { serviceName: 'zk-search' },
+  });
+  return spans;
+}
+
+function postZipkin(body: unknown) {
+  return fetch(`${skein.zipkinUrl}/api/v2/spans`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+useSkeinProcess(async (started) => {
+  skein = started;
+  assert.equal((await postZipkin(detailedTrace())).status, 202);
+  assert.equal((await postZipkin(searchTraces())).status, 202);
+  await eventually(async () => {
+    const res = await fetch(`${skein.zipkinUrl}/api/v2/traceMany?traceIds=${[ids.trace, ids.old, ...ids.search].join(',')}`);
+    const traces = res.ok ? await res.json() : [];
+    return traces.length === 6 ? true : undefined;
+  }, 'the test traces');
+});
+
+async function getJson(path: string) {
+  const res = await fetch(`${skein.zipkinUrl}${path}`);
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
+  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+  return res.json();
+}
+
+async function getText(path: string, status: number): Promise<string> {
+  const res = await fetch(`${skein.zipkinUrl}${path}`);
+  assert.equal(res.status, status, path);
+  return res.text();
+}
+
+const byTimestamp = (a: { timestamp: number }, b: { timestamp: number }) => a.timestamp - b.timestamp;
+/** Trace ids of a list of traces. */
+const traceIds = (traces: { traceId: string }[][]) => traces.map((t) => t[0].traceId);
+
+test('services, span names and remote services', async () => {
+  const services: string[] = await getJson('/api/v2/services');
+  for (const s of ['zk-back', 'zk-front', 'zk-search']) assert.ok(services.includes(s), s);
+  assert.deepEqual(services, [...services].sort());
+  assert.deepEqual(await getJson('/api/v2/spans?serviceName=zk-front'), ['get /checkout', 'get /pay']);
+  assert.deepEqual(await getJson('/api/v2/spans?serviceName=zk-search'), ['even', 'odd', 'old']);
+  assert.deepEqual(await getJson('/api/v2/spans?serviceName=no-such'), []);
+  assert.deepEqual(await getJson('/api/v2/remoteServices?serviceName=zk-front'), ['zk-back']);
+  assert.deepEqual(await getJson('/api/v2/remoteServices?serviceName=zk-back'), []);
+});
+
+test('a trace reads back as the Zipkin JSON that was sent', async () => {
+  const sent = detailedTrace().sort(byTimestamp);
+  const got = await getJson(`/api/v2/trace/${ids.trace}`);
+  assert.deepEqual([...got].sort(byTimestamp), sent);
+  // the 64-bit id zero-padded, in upper case, finds the same trace
+  assert.deepEqual(await getJson(`/api/v2/trace/${ids.trace.toUpperCase().padStart(32, '0')}`), got);
+  // a 128-bit id reads back as 32 digits
+  const [old] = await getJson(`/api/v2/trace/${ids.old}`);
+  assert.equal(old.traceId, ids.old);
+  assert.equal(old.parentId, undefined);
+  assert.equal(old.kind, undefined);
+  assert.equal(old.tags, undefined);
+  assert.equal(old.annotations, undefined);
+  assert.equal(old.remoteEndpoint, undefined);
+});
+
+test('traceMany leaves unknown traces out', async () => {
+  const traces = await getJson(`/api/v2/traceMany?traceIds=${ids.trace},${randomHex(16)},${ids.search[0]}`);
+  assert.deepEqual(traceIds(traces), [ids.trace, ids.search[0]]);
+  assert.equal(traces[0].length, 3);
+});
+
+test('traces: search by service, span name, remote service, annotationQuery', async () => {
+  const [s0, s1, s2, s3] = ids.search;
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search')), [s3, s2, s1, s0, ids.old]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&spanName=odd')), [s3, s1]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&annotationQuery=parity%3Deven')), [s2, s0]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&annotationQuery=flagged')), [s1]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&annotationQuery=flagged%20and%20parity%3Deven')), []);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&annotationQuery=error')), []);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?annotationQuery=error%20and%20http.status_code%3D503')), [ids.trace]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-back&annotationQuery=error')), [ids.trace]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-front&remoteServiceName=zk-back')), [ids.trace]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-back&remoteServiceName=zk-back')), []);
+  // The whole trace comes back, in Zipkin's model.
+  const [trace] = await getJson('/api/v2/traces?serviceName=zk-front&spanName=get%20%2Fpay');
+  assert.deepEqual([...trace].sort(byTimestamp), detailedTrace().sort(byTimestamp));
+});
+
+test('traces: durations in µs, endTs/lookback in ms, limit', async () => {
+  const [s0, s1, s2, s3] = ids.search;
+  const q = '/api/v2/traces?serviceName=zk-search';
+  assert.deepEqual(traceIds(await getJson(`${q}&minDuration=20000`)), [s3, s2, s1]);
+  assert.deepEqual(traceIds(await getJson(`${q}&minDuration=20000&maxDuration=30000`)), [s2, s1]);
+  assert.deepEqual(traceIds(await getJson(`${q}&maxDuration=10000`)), [s0, ids.old]);
+  // only the old trace: the window [now - 3h, now - 1h]
+  assert.deepEqual(traceIds(await getJson(`${q}&endTs=${NOW_MS - 3_600_000}&lookback=${2 * 3_600_000}`)), [ids.old]);
+  // a 1-minute lookback leaves it out
+  assert.deepEqual(traceIds(await getJson(`${q}&endTs=${NOW_MS + 60_000}&lookback=120000`)), [s3, s2, s1, s0]);
+  assert.deepEqual(traceIds(await getJson(`${q}&limit=2`)), [s3, s2]);
+  // default limit 10
+  assert.equal((await getJson('/api/v2/traces')).length <= 10, true);
+});
+
+test('autocomplete keys and values', async () => {
+  const keys: string[] = await getJson('/api/v2/autocompleteKeys');
+  assert.ok(keys.includes('http.method') && keys.includes('parity'), keys.join());
+  assert.deepEqual(keys, [...keys].sort());
+  assert.deepEqual(await getJson('/api/v2/autocompleteValues?key=parity'), ['even', 'odd']);
+  assert.deepEqual(await getJson('/api/v2/autocompleteValues?key=no.such.key'), []);
+});
+
+test('errors: 400 naming the parameter, 404 for an unknown trace and for dependencies', async () => {
+  assert.match(await getText('/api/v2/spans', 400), /serviceName/);
+  assert.match(await getText('/api/v2/remoteServices', 400), /serviceName/);
+  assert.match(await getText('/api/v2/autocompleteValues', 400), /key/);
+  assert.match(await getText('/api/v2/traces?minDuration=abc', 400), /minDuration/);
+  assert.match(await getText('/api/v2/traces?minDuration=5&maxDuration=4', 400), /minDuration/);
+  assert.match(await getText('/api/v2/traces?limit=0', 400), /limit/);
+  assert.match(await getText('/api/v2/traces?endTs=yesterday', 400), /endTs/);
+  assert.match(await getText('/api/v2/traces?annotationQuery=%3Dx', 400), /annotationQuery/);
+  assert.match(await getText('/api/v2/trace/xyz', 400), /traceId/);
+  assert.match(await getText('/api/v2/traceMany?traceIds=abc,nothex', 400), /traceIds/);
+  assert.match(await getText(`/api/v2/trace/${randomHex(16)}`, 404), /not found/);
+  await getText('/api/v2/dependencies?endTs=1', 404);
+  // the receiver still answers on the same app
+  assert.equal((await postZipkin([])).status, 202);
+});
