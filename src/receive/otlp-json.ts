@@ -22,9 +22,9 @@ import {
   type Scope,
   type SpanRow,
 } from '../model/span.ts';
+import { isJsonObject, wrongTypeMessage, type JsonObject } from './json-input.ts';
 import { MAX_NESTING, newSpanEvent, newSpanLink, OtlpDecodeError, SpanBatchBuilder } from './otlp-common.ts';
 
-type JsonObject = Record<string, unknown>;
 
 export function decodeOtlpJson(text: string): DecodedBatch {
   let request: unknown;
@@ -292,18 +292,6 @@ function enumValue(value: unknown, path: string, byName: Map<string, number>): n
   return number;
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function wrongType(path: string, expected: string, got: unknown): OtlpDecodeError {
-  return new OtlpDecodeError(`${path}: expected ${expected}, got ${describe(got)}`);
-}
-
-/** A JSON value, briefly, for an error message. */
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (isJsonObject(value)) return 'an object';
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return new OtlpDecodeError(wrongTypeMessage(path, expected, got));
 }

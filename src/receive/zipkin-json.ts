@@ -47,6 +47,7 @@ import {
   type SpanRow,
 } from '../model/span.ts';
 import { DecodeError } from './decode-error.ts';
+import { isJsonObject, wrongTypeMessage, type JsonObject } from './json-input.ts';
 import { newSpanEvent, SpanBatchBuilder } from './otlp-common.ts';
 
 /** The request body is not well-formed Zipkin v2 JSON; the message says what and where. Receivers answer 400. */
@@ -54,7 +55,6 @@ export class ZipkinDecodeError extends DecodeError {
   override readonly name = 'ZipkinDecodeError';
 }
 
-type JsonObject = Record<string, unknown>;
 
 /** The resource and scope shared by the spans of one local service. */
 interface ServiceGroup {
@@ -313,22 +313,11 @@ function addBool(attributes: Attributes, key: string, value: boolean): void {
   attributes.boolValues.push(value);
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function wrongType(path: string, expected: string, got: unknown): ZipkinDecodeError {
-  return new ZipkinDecodeError(`${path}: expected ${expected}, got ${describe(got)}`);
+  return new ZipkinDecodeError(wrongTypeMessage(path, expected, got));
 }
 
-/** A JSON value, briefly, for an error message. */
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (isJsonObject(value)) return 'an object';
-  return quoted(JSON.stringify(value) ?? String(value), false);
-}
-
-function quoted(text: string, quote = true): string {
-  const short = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return quote ? JSON.stringify(short) : short;
+/** A name or key, quoted and shortened, for a message. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
