@@ -11,7 +11,8 @@ import type { Logger } from 'pino';
 import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, MAX_LIMIT, ParamError, parseParam, parseSpanKind, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
-import type { AttributeFilter, AttributeName, AttributeScope, SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
+import { searchByTags, type TagMatch } from '../query/tag-search.ts';
+import type { SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerTrace, type JaegerTrace } from './jaeger-model.ts';
 
@@ -34,9 +35,6 @@ function failure(code: number, msg: string): Envelope<null> {
 
 /** The span.kind tag values the OTel→Jaeger translation writes. */
 const JAEGER_SPAN_KINDS = new Set(['internal', 'server', 'client', 'producer', 'consumer']);
-
-/** Most search combinations one Jaeger tag search may fan out to (see tagAlternatives). */
-const MAX_SEARCHES = 64;
 
 export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
   const app = new Hono();
@@ -137,7 +135,6 @@ export async function searchJaeger(store: SpanStore, params: URLSearchParams): P
   const limitText = params.get('limit');
   const limit = limitText && limitText !== '0' ? parseParam('limit', limitText, parseLimit) : DEFAULT_LIMIT;
 
-  const tags = readTags(params);
   const base: TraceQuery = {
     service,
     operation: params.get('operation') || undefined,
@@ -148,30 +145,7 @@ export async function searchJaeger(store: SpanStore, params: URLSearchParams): P
     endNs,
     limit,
   };
-  if (tags.length === 0) return store.searchTraces(base);
-
-  const names = await store.listAttributeNames(startNs, endNs);
-  const combinations = tags.reduce<Alternative[]>(
-    (acc, [key, value]) => acc.flatMap((a) => tagAlternatives(key, value, names).flatMap((b) => combine(a, b) ?? [])),
-    [{ attributes: [] }],
-  );
-  if (combinations.length > MAX_SEARCHES) {
-    throw new ParamError('tags', `the tags match attributes of too many scopes and types (${combinations.length} searches, at most ${MAX_SEARCHES})`);
-  }
-  const results = await Promise.all(
-    combinations.map((alt) =>
-      store.searchTraces({ ...base, attributes: alt.attributes, errorsOnly: alt.errorsOnly, spanKind: alt.spanKind }),
-    ),
-  );
-  if (results.length === 1) return results[0];
-  // Several searches: merge, newest first. The store orders each result by the latest
-  // start of a matching span, which summaries do not carry, so the merge orders by the
-  // trace's start time (then trace id); limit applies to the merged list.
-  const byId = new Map<string, TraceSummary>();
-  for (const summary of results.flat()) byId.set(summary.traceId, summary);
-  return [...byId.values()]
-    .sort((a, b) => (a.startNs === b.startNs ? (a.traceId < b.traceId ? -1 : 1) : a.startNs > b.startNs ? -1 : 1))
-    .slice(0, limit);
+  return searchByTags(store, base, readTags(params), 'tags', derivedTagMatches);
 }
 
 /** Jaeger's start/end: integer Unix microseconds. */
@@ -211,49 +185,12 @@ function readTags(params: URLSearchParams): [string, string][] {
   return tags;
 }
 
-/** Conditions that together stand for one tag (or for several, once combined). */
-interface Alternative {
-  attributes: AttributeFilter[];
-  errorsOnly?: boolean;
-  spanKind?: number;
-}
-
-function combine(a: Alternative, b: Alternative): Alternative | undefined {
-  if (a.spanKind !== undefined && b.spanKind !== undefined && a.spanKind !== b.spanKind) return undefined;
-  return {
-    attributes: [...a.attributes, ...b.attributes],
-    errorsOnly: a.errorsOnly || b.errorsOnly || undefined,
-    spanKind: a.spanKind ?? b.spanKind,
-  };
-}
-
 /**
- * The ways one Jaeger tag `key:value` can match a span: its value is an untyped string,
- * so it matches a string attribute equal to it, or an int/double/bool attribute when the
- * text parses as that type ('500' → int 500, double 500, string '500'), in the span's,
- * its resource's or an event's attributes. The store's filters are typed and ANDed, with
- * no OR, so each way is one search and the results are merged (see searchJaeger). Only
- * (scope, key, type) combinations the store has seen in the window are searched, which
- * usually leaves one. Tags the OTel→Jaeger translation derives are matched on what they
- * came from: `error=true` is status ERROR, `span.kind=server` the span kind.
+ * Tags the OTel→Jaeger translation derives, matched on what they came from:
+ * `error=true` is status ERROR, `span.kind=server` the span kind.
  */
-function tagAlternatives(key: string, value: string, names: AttributeName[]): Alternative[] {
-  const typed: AttributeFilter[] = [{ scope: 'span', key, type: 'string', op: '=', value }];
-  if (/^[+-]?\d+$/.test(value)) {
-    const n = BigInt(value);
-    if (n <= 0x7fffffffffffffffn && n >= -0x8000000000000000n) typed.push({ scope: 'span', key, type: 'int', op: '=', value: n });
-  }
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value)) typed.push({ scope: 'span', key, type: 'double', op: '=', value: Number(value) });
-  if (value === 'true' || value === 'false') typed.push({ scope: 'span', key, type: 'bool', op: '=', value: value === 'true' });
-
-  const seen = new Set(names.map((n) => `${n.scope}\u0000${n.type}\u0000${n.key}`));
-  const alternatives: Alternative[] = [];
-  for (const scope of ['span', 'resource', 'event'] as AttributeScope[]) {
-    for (const filter of typed) {
-      if (seen.has(`${scope}\u0000${filter.type}\u0000${key}`)) alternatives.push({ attributes: [{ ...filter, scope }] });
-    }
-  }
-  if (key === 'error' && value === 'true') alternatives.push({ attributes: [], errorsOnly: true });
-  if (key === 'span.kind' && JAEGER_SPAN_KINDS.has(value)) alternatives.push({ attributes: [], spanKind: parseSpanKind(value) });
-  return alternatives;
+function derivedTagMatches(key: string, value: string): TagMatch[] {
+  if (key === 'error' && value === 'true') return [{ attributes: [], errorsOnly: true }];
+  if (key === 'span.kind' && JAEGER_SPAN_KINDS.has(value)) return [{ attributes: [], spanKind: parseSpanKind(value) }];
+  return [];
 }
