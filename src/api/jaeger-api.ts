@@ -3,13 +3,14 @@
 // own API. Answers use Jaeger's structuredResponse envelope; traces use its UI JSON model
 // (see jaeger-model.ts).
 //
-// Not served: /api/dependencies. The store cannot compute service dependencies cheaply
-// (that needs a trace-graph aggregation; left for the analysis work), and an empty list
-// would be a false answer, so the route is absent and answers 404.
+// /api/dependencies comes from Skein's service graph (src/analyze/service-graph.ts), so
+// it also has the uninstrumented peers (databases, external hosts) that Jaeger's own
+// dependency jobs leave out; Jaeger UI draws them as nodes like any other.
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { parseDurationNs } from '../query/duration.ts';
-import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, MAX_LIMIT, ParamError, parseParam, parseSpanKind, spanKindName } from '../query/search-params.ts';
+import { serviceGraph } from '../analyze/service-graph.ts';
+import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, MAX_LIMIT, ParamError, parseEndTsLookback, parseParam, parseSpanKind, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
 import { searchByTags, type TagMatch } from '../query/tag-search.ts';
 import type { SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
@@ -33,6 +34,9 @@ function failure(code: number, msg: string): Envelope<null> {
   return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
 }
 
+/** Jaeger's default window for /api/dependencies: a day, in ms. */
+const JAEGER_DEPENDENCY_LOOKBACK_MS = 86_400_000n;
+
 /** The span.kind tag values the OTel→Jaeger translation writes. */
 const JAEGER_SPAN_KINDS = new Set(['internal', 'server', 'client', 'producer', 'consumer']);
 
@@ -55,6 +59,13 @@ export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
       // Jaeger leaves spanKind empty when the span had none.
       .map((op) => ({ name: op.name, spanKind: op.kind === 0 ? '' : spanKindName(op.kind) }));
     return c.json(ok(operations));
+  });
+
+  app.get('/api/dependencies', async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const [startNs, endNs] = parseEndTsLookback(params, BigInt(Date.now()), JAEGER_DEPENDENCY_LOOKBACK_MS);
+    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs));
+    return c.json(ok(edges.map((e) => ({ parent: e.caller, child: e.callee, callCount: e.calls }))));
   });
 
   app.get('/api/traces/:traceId', async (c) => {

@@ -2,6 +2,7 @@
 // parsed in src/query, the work is done by the store.
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
+import { serviceGraph } from '../analyze/service-graph.ts';
 import { spansToOtlpJson } from '../model/otlp-json.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseTime, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
@@ -41,6 +42,11 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     const query = parseSearchParams(new URL(c.req.url).searchParams, nowNs());
     const traces = await store.searchTraces(query);
     return c.json({ traces: traces.map(summaryJson) });
+  });
+
+  app.get('/api/v1/dependencies', async (c) => {
+    const [startNs, endNs] = timeRange(c);
+    return c.json(serviceGraph(await store.serviceCalls(startNs, endNs)));
   });
 
   app.get('/api/v1/attributes', async (c) => {
@@ -89,7 +95,7 @@ function nowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n;
 }
 
-/** start/end/lookback as in search, for the autocomplete endpoints. */
+/** start/end (default: the last day before end), for the autocomplete and dependency endpoints. */
 function timeRange(c: Context): [bigint, bigint] {
   const end = c.req.query('end');
   const start = c.req.query('start');

@@ -4,10 +4,6 @@
 // 404 for an unknown trace, as Zipkin's server answers them. Spans use Zipkin's v2 model
 // (see zipkin-model.ts).
 //
-// Not served: /api/v2/dependencies. The store cannot compute the service graph cheaply
-// (a trace-graph aggregation, left for the analysis work), and an empty list would be a
-// false answer, so the route is absent and answers 404.
-//
 // Differences from Zipkin:
 // - annotationQuery: terms joined by ` and `; `key=value` is a string span attribute equal
 //   to value; `error` is "the span's status is ERROR" (an `error` tag sets it on ingest);
@@ -18,9 +14,15 @@
 // - remoteServices, autocompleteKeys/Values have no time parameters in Zipkin (they cover
 //   all it stores); Skein answers from everything in retention as well.
 // - Names are matched as stored (Zipkin lowercases service and span names).
+// - dependencies: links come from Skein's service graph (src/analyze/service-graph.ts):
+//   parent/child spans across services, messaging links, and calls to uninstrumented
+//   peers (peer.service = Zipkin's remoteEndpoint.serviceName, db.*, server.address),
+//   as Zipkin's own linker adds remote service names. errorCount counts callee spans with
+//   status ERROR. endTs is required, as in Zipkin.
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
-import { MAX_LIMIT, ParamError, parseParam } from '../query/search-params.ts';
+import { serviceGraph } from '../analyze/service-graph.ts';
+import { MAX_LIMIT, ParamError, parseEndTsLookback, parseParam } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
 import type { AttributeFilter, SpanStore, TraceQuery } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
@@ -95,6 +97,17 @@ export function zipkinApi(store: SpanStore, logger?: Logger): Hono {
     return c.json(await loadTraces(store, summaries.map((s) => s.traceId)));
   });
 
+  app.get('/api/v2/dependencies', async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    required(c, 'endTs');
+    const [startNs, endNs] = parseEndTsLookback(params, BigInt(Date.now()), ZIPKIN_DEFAULT_LOOKBACK_MS);
+    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs));
+    // Zipkin writes errorCount only when it is not zero.
+    return c.json(
+      edges.map((e) => ({ parent: e.caller, child: e.callee, callCount: e.calls, ...(e.errors > 0 ? { errorCount: e.errors } : {}) })),
+    );
+  });
+
   app.get('/api/v2/autocompleteKeys', async (c) => {
     const names = await store.listAttributeNames(...allTime());
     const keys = names.filter((n) => n.scope === 'span' && n.type === 'string').map((n) => n.key);
@@ -137,11 +150,7 @@ async function loadTraces(store: SpanStore, traceIds: string[]): Promise<ZipkinS
  */
 export function parseZipkinQuery(params: URLSearchParams, nowMs: bigint): TraceQuery {
   const get = (name: string) => params.get(name) || undefined;
-  const endTs = get('endTs');
-  const endMs = endTs === undefined ? nowMs : parseParam('endTs', endTs, nonNegative);
-  const lookback = get('lookback');
-  const lookbackMs = lookback === undefined ? ZIPKIN_DEFAULT_LOOKBACK_MS : parseParam('lookback', lookback, nonNegative);
-  const startMs = endMs > lookbackMs ? endMs - lookbackMs : 0n;
+  const [startNs, endNs] = parseEndTsLookback(params, nowMs, ZIPKIN_DEFAULT_LOOKBACK_MS);
 
   const min = get('minDuration');
   const max = get('maxDuration');
@@ -159,9 +168,8 @@ export function parseZipkinQuery(params: URLSearchParams, nowMs: bigint): TraceQ
     attributes: [],
     minDurationNs,
     maxDurationNs,
-    // endTs is inclusive to the millisecond: spans starting within that ms match.
-    startNs: startMs * 1_000_000n,
-    endNs: endMs * 1_000_000n + 999_999n,
+    startNs,
+    endNs,
     limit,
   };
   const remote = get('remoteServiceName');

@@ -150,3 +150,22 @@ function splitScope(target: string): [AttributeScope, string] {
   }
   return ['span', target];
 }
+
+/**
+ * The window of Zipkin's and Jaeger's dependency and Zipkin's trace queries: `endTs`
+ * (epoch ms, default now, inclusive to the millisecond) and `lookback` (ms before endTs),
+ * as [startNs, endNs].
+ */
+export function parseEndTsLookback(params: URLSearchParams, nowMs: bigint, defaultLookbackMs: bigint): [bigint, bigint] {
+  const endTs = params.get('endTs') || undefined;
+  const endMs = endTs === undefined ? nowMs : parseParam('endTs', endTs, parseMillis);
+  const lookback = params.get('lookback') || undefined;
+  const lookbackMs = lookback === undefined ? defaultLookbackMs : parseParam('lookback', lookback, parseMillis);
+  const startMs = endMs > lookbackMs ? endMs - lookbackMs : 0n;
+  return [startMs * 1_000_000n, endMs * 1_000_000n + 999_999n];
+}
+
+function parseMillis(text: string): bigint {
+  if (!/^\d{1,18}$/.test(text)) throw new Error(`'${text}' is not a non-negative integer of milliseconds`);
+  return BigInt(text);
+}

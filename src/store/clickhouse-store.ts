@@ -1,13 +1,14 @@
 // SpanStore in ClickHouse SQL, over any ClickHouseTransport. The tables are described in
 // schema.ts and the span columns in span-rows.ts. Every value put into SQL goes through
 // sql.ts, as ClickHouse 18.16 has no query parameters.
-import { StatusCode, type SpanRow } from '../model/span.ts';
+import { SpanKind, StatusCode, type SpanRow } from '../model/span.ts';
 import type {
   AttributeFilter,
   EncodedSpans,
   AttributeName,
   AttributeScope,
   Operation,
+  ServiceCalls,
   SpanStore,
   TraceQuery,
   TraceSummary,
@@ -36,6 +37,13 @@ import {
 import { sqlDate, sqlFloat64, sqlHexBytes, sqlIdentifier, sqlInt64, sqlString, sqlUInt64 } from './sql.ts';
 import type { ClickHouseTransport, Row } from './transport.ts';
 
+/** The high half of a 64-bit trace id padded to 128 bits. */
+const ZERO_HIGH_HALF = '0'.repeat(16);
+/** Most traces one 64-bit id is taken to mean; more would be a collision, not a trace. */
+const MAX_LOW_HALF_MATCHES = 10;
+/** Attributes that name the peer of a CLIENT or PRODUCER span, most specific first. */
+const PEER_ATTRIBUTES = ['peer.service', 'db.name', 'db.system', 'server.address', 'net.peer.name'];
+
 export class ClickHouseStore implements SpanStore {
   constructor(private readonly transport: ClickHouseTransport) {}
 
@@ -58,6 +66,22 @@ export class ClickHouseStore implements SpanStore {
     return this.writeEncoded([this.encode(spans)]);
   }
 
+  async getTrace(traceId: string): Promise<SpanRow[]> {
+    const id = traceId.toLowerCase();
+    const spans = await this.readTrace(id);
+    if (spans.length > 0 || !id.startsWith(ZERO_HIGH_HALF)) return spans;
+    // A 64-bit id: the traces whose low half it is. This scans the trace index's ids
+    // (16 bytes a trace), so it runs only when the exact lookup found nothing.
+    const rows = await this.transport.query(`
+SELECT DISTINCT lower(hex(trace_id)) AS trace_id_hex
+FROM ${TRACE_INDEX_TABLE}
+WHERE substring(trace_id, 9, 8) = ${sqlHexBytes(id.slice(16), 8)}
+ORDER BY trace_id_hex
+LIMIT ${MAX_LOW_HALF_MATCHES}`);
+    const traces = await Promise.all(rows.map((row) => this.readTrace(row.trace_id_hex as string)));
+    return traces.flat().sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+  }
+
   /**
    * One query: the trace index gives the days and the time range the trace's spans
    * started in, so only those partitions and those time buckets of the spans' sorting
@@ -69,8 +93,8 @@ export class ClickHouseStore implements SpanStore {
    * row per (span_id, kind, start_ns) stays; kind because a Zipkin shared span (client
    * and server halves under one span id) is two spans.
    */
-  async getTrace(traceId: string): Promise<SpanRow[]> {
-    const id = sqlHexBytes(traceId.toLowerCase(), 16);
+  private async readTrace(traceId: string): Promise<SpanRow[]> {
+    const id = sqlHexBytes(traceId, 16);
     const rows = await this.transport.query(`
 WITH (
   SELECT (min(first_day), max(last_day), min(first_start_ns), max(last_ns))
@@ -146,6 +170,87 @@ WHERE trace_id IN (${ids.join(', ')})
 GROUP BY trace_id`);
     const summaryById = new Map(summaries.map((row) => [row.trace_id_hex as string, traceSummary(row)]));
     return matches.flatMap((id) => summaryById.get(id) ?? []);
+  }
+
+  /**
+   * One query over the window's spans, three kinds of call (see ServiceCalls) joined
+   * by id, with USING rather than ON because 18.16 joins only so. The joins are ALL,
+   * over right sides made unique per key: ClickHouse 20+ makes ANY INNER JOIN one row
+   * per key on the left too, which would keep one child of each parent. Every side reads the
+   * window's spans, so a span whose parent started before the window does not count:
+   * the window is the unit, as in Jaeger's and Zipkin's dependency jobs.
+   * The parent side keeps one row per span id, preferring the SERVER half of a Zipkin
+   * shared span: the children of a shared span were made by the server.
+   */
+  async serviceCalls(startNs: bigint, endNs: bigint): Promise<ServiceCalls[]> {
+    const window = timeConditions(startNs, endNs).join(' AND ');
+    const noParent = `reinterpretAsUInt64(parent_span_id) = 0`;
+    const { keys, values } = attributeColumns('span', 'string');
+    const stringAttribute = (name: string) => `arrayElement(${values}, indexOf(${keys}, ${sqlString(name)}))`;
+    const rows = await this.transport.query(`
+SELECT caller, callee, callee_kind,
+  count() AS calls,
+  countIf(is_error) AS errors,
+  quantiles(0.5, 0.95, 0.99)(duration_ns) AS duration_quantiles
+FROM (
+  SELECT parent_service AS caller, service_name AS callee, 'service' AS callee_kind,
+    status_code = ${StatusCode.ERROR} AS is_error, toInt64(end_ns) - toInt64(start_ns) AS duration_ns
+  FROM (
+    SELECT trace_id, parent_span_id AS join_span_id, service_name, status_code, start_ns, end_ns
+    FROM ${SPANS_TABLE} WHERE ${window} AND NOT ${noParent}
+  ) AS child ALL INNER JOIN (
+    SELECT trace_id, span_id AS join_span_id, argMax(service_name, kind = ${SpanKind.SERVER}) AS parent_service
+    FROM ${SPANS_TABLE} WHERE ${window}
+    GROUP BY trace_id, span_id
+  ) AS parent USING (trace_id, join_span_id)
+  WHERE parent_service != service_name
+
+  UNION ALL
+
+  SELECT producer_service AS caller, service_name AS callee, 'service' AS callee_kind,
+    status_code = ${StatusCode.ERROR} AS is_error, toInt64(end_ns) - toInt64(start_ns) AS duration_ns
+  FROM (
+    SELECT link_trace_id AS trace_id, link_span_id AS join_span_id, service_name, status_code, start_ns, end_ns
+    FROM ${SPANS_TABLE} ARRAY JOIN link_trace_ids AS link_trace_id, link_span_ids AS link_span_id
+    WHERE ${window} AND kind = ${SpanKind.CONSUMER} AND ${noParent}
+  ) AS consumer ALL INNER JOIN (
+    SELECT trace_id, span_id AS join_span_id, any(service_name) AS producer_service
+    FROM ${SPANS_TABLE} WHERE ${window} AND kind = ${SpanKind.PRODUCER}
+    GROUP BY trace_id, span_id
+  ) AS producer USING (trace_id, join_span_id)
+  WHERE producer_service != service_name
+
+  UNION ALL
+
+  SELECT service_name AS caller, peer_name AS callee, if(db_system != '', 'database', 'peer') AS callee_kind,
+    status_code = ${StatusCode.ERROR} AS is_error, toInt64(end_ns) - toInt64(start_ns) AS duration_ns
+  FROM (
+    SELECT trace_id, span_id AS join_span_id, service_name, status_code, start_ns, end_ns,
+      ${stringAttribute('db.system')} AS db_system,
+      multiIf(${PEER_ATTRIBUTES.map(stringAttribute).flatMap((value) => [`${value} != ''`, value]).join(', ')}, '') AS peer_name
+    FROM ${SPANS_TABLE}
+    WHERE ${window} AND kind IN (${SpanKind.CLIENT}, ${SpanKind.PRODUCER})
+  ) AS client ALL LEFT JOIN (
+    SELECT DISTINCT trace_id, arrayJoin(if(kind = ${SpanKind.SERVER}, [parent_span_id, span_id], [parent_span_id])) AS join_span_id, 1 AS answered
+    FROM ${SPANS_TABLE} WHERE ${window}
+  ) AS answer USING (trace_id, join_span_id)
+  WHERE answered = 0 AND peer_name != ''
+)
+GROUP BY caller, callee, callee_kind
+ORDER BY caller, callee, callee_kind`);
+    return rows.map((row) => {
+      const [p50Ns, p95Ns, p99Ns] = row.duration_quantiles as number[];
+      return {
+        caller: row.caller as string,
+        callee: row.callee as string,
+        calleeKind: row.callee_kind as ServiceCalls['calleeKind'],
+        calls: Number(row.calls),
+        errors: Number(row.errors),
+        p50Ns,
+        p95Ns,
+        p99Ns,
+      };
+    });
   }
 
   async listServices(): Promise<string[]> {

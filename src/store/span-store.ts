@@ -64,6 +64,30 @@ export interface AttributeName {
   type: 'string' | 'int' | 'double' | 'bool' | 'other';
 }
 
+/**
+ * The calls from one service to another, aggregated over a time window. A call is:
+ * - a span whose parent span is in another service (callee = the span's service);
+ * - a CONSUMER root span linked to a PRODUCER span of another service (messaging that
+ *   starts a new trace);
+ * - a CLIENT or PRODUCER span that no span answers (no child, no server half of a Zipkin
+ *   shared span) but that names its peer: an uninstrumented database, queue or host.
+ *   The callee is the first of peer.service, db.name, db.system, server.address,
+ *   net.peer.name that the span has.
+ */
+export interface ServiceCalls {
+  caller: string;
+  callee: string;
+  /** 'service' when the callee sent spans; otherwise 'database' (it has db.system) or 'peer'. */
+  calleeKind: 'service' | 'database' | 'peer';
+  calls: number;
+  /** Calls whose callee span (or client span, for a peer) has status ERROR. */
+  errors: number;
+  /** Percentiles of the callee span's duration (the client span's, for a peer), ns. */
+  p50Ns: number;
+  p95Ns: number;
+  p99Ns: number;
+}
+
 /** Spans already in the store's write format (see SpanStore.encode). */
 export interface EncodedSpans {
   bytes: Buffer;
@@ -84,7 +108,10 @@ export interface SpanStore {
   writeBatch(spans: SpanRow[]): Promise<void>;
   /**
    * Every span of the trace, in start order; [] when the trace is unknown. The id may be
-   * in either case; one that is not 32 hex digits rejects with a RangeError.
+   * in either case; one that is not 32 hex digits rejects with a RangeError. An id whose
+   * high 64 bits are zero (a 64-bit id, padded) that matches no trace exactly finds the
+   * traces whose low 64 bits match, as Zipkin does: a client that sends 64-bit ids may
+   * be part of a trace that others report with 128-bit ids.
    */
   getTrace(traceId: string): Promise<SpanRow[]>;
   /**
@@ -98,6 +125,11 @@ export interface SpanStore {
   listAttributeNames(startNs: bigint, endNs: bigint): Promise<AttributeName[]>;
   /** Most common values of one attribute between the times (ns), for autocomplete. */
   listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number): Promise<string[]>;
+  /**
+   * Calls between services among spans that started between the times (ns): see
+   * ServiceCalls. One row per (caller, callee), sorted by caller then callee.
+   */
+  serviceCalls(startNs: bigint, endNs: bigint): Promise<ServiceCalls[]>;
   /** Drops whole days of data older than the cutoff; returns how many days went. */
   dropBefore(cutoffNs: bigint): Promise<number>;
   close(): Promise<void>;

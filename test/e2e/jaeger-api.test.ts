@@ -266,6 +266,16 @@ test('search by operation, tags, durations, time window and limit', async () => 
   assert.deepEqual(await found('tag=error:true', 'jg-frontend'), []);
 });
 
+test('dependencies: calls between services in the window, in the envelope', async () => {
+  const now = Date.now();
+  const links = (await getJson(`/api/dependencies?endTs=${now}&lookback=3600000`)).data;
+  assert.deepEqual(
+    links.filter((link: { parent: string }) => link.parent.startsWith('jg-')),
+    [{ parent: 'jg-frontend', child: 'jg-backend', callCount: 1 }],
+  );
+  assert.deepEqual((await getJson(`/api/dependencies?endTs=${now - 3_600_000}&lookback=60000`)).data, []);
+});
+
 test('search errors in the envelope', async () => {
   assert.deepEqual(await getJson('/api/traces?operation=x', 400), {
     data: null,
@@ -279,6 +289,5 @@ test('search errors in the envelope', async () => {
   assert.match((await getJson('/api/traces?service=jg-search&tags=[1]', 400)).errors[0].msg, /'tags'/);
   assert.match((await getJson('/api/traces?service=jg-search&tag=novalue', 400)).errors[0].msg, /'tag'/);
   assert.match((await getJson('/api/traces?service=jg-search&limit=-1', 400)).errors[0].msg, /'limit'/);
-  // dependencies are not served (see src/api/jaeger-api.ts)
-  await getJson('/api/dependencies?endTs=1&lookback=1', 404);
+  assert.match((await getJson('/api/dependencies?endTs=tomorrow', 400)).errors[0].msg, /'endTs'/);
 });

@@ -591,6 +591,75 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.equal(found.length, 400);
     });
 
+    it('finds a 128-bit trace by its low 64 bits, and an exact 64-bit trace first', async () => {
+      const { start } = slot();
+      const low = newSpanId(); // 16 hex digits
+      const wide = span({ traceId: `${'c'.repeat(16)}${low}`, service: 'wide-ids', startNs: start });
+      await store.writeBatch([wide]);
+      assert.deepStrictEqual(await store.getTrace(`${'0'.repeat(16)}${low}`), [wide]);
+      assert.deepStrictEqual(await store.getTrace(`${'0'.repeat(16)}${low.toUpperCase()}`), [wide], 'any case');
+
+      const narrow = span({ traceId: `${'0'.repeat(16)}${low}`, service: 'narrow-ids', startNs: start + MS });
+      await store.writeBatch([narrow]);
+      assert.deepStrictEqual(await store.getTrace(narrow.traceId), [narrow], 'an exact match wins');
+      assert.deepStrictEqual(await store.getTrace(`${'d'.repeat(16)}${low}`), [], 'a 128-bit id matches exactly only');
+    });
+
+    it('aggregates calls between services, to uninstrumented peers and across a message link', async () => {
+      const { start, end, prefix } = slot();
+      const [gateway, checkout, cart, inventory, shipping] = ['gateway', 'checkout', 'cart', 'inventory', 'shipping'].map((s) => prefix + s);
+      const traceId = newTraceId();
+      const at = (ms: bigint) => start + ms * MS;
+      const root = span({ traceId, service: gateway, startNs: at(0n), durationNs: 100n * MS, kind: SpanKind.SERVER });
+      const toCheckout = span({ traceId, service: gateway, startNs: at(1n), durationNs: 90n * MS, kind: SpanKind.CLIENT, parentSpanId: root.spanId });
+      const checkoutServer = span({ traceId, service: checkout, startNs: at(2n), durationNs: 80n * MS, kind: SpanKind.SERVER, parentSpanId: toCheckout.spanId, statusCode: StatusCode.ERROR });
+      const checkoutInternal = span({ traceId, service: checkout, startNs: at(3n), parentSpanId: checkoutServer.spanId });
+      const db = span({
+        traceId, service: checkout, startNs: at(4n), durationNs: 5n * MS, kind: SpanKind.CLIENT, parentSpanId: checkoutInternal.spanId,
+        attributes: attributes({ str: { 'db.system': 'postgresql', 'db.name': 'orders' } }),
+      });
+      const external = span({
+        traceId, service: checkout, startNs: at(10n), durationNs: 20n * MS, kind: SpanKind.CLIENT, parentSpanId: checkoutServer.spanId,
+        statusCode: StatusCode.ERROR, attributes: attributes({ str: { 'server.address': 'pay.example.com' } }),
+      });
+      // A client span with a peer name that is answered by a span: a call to that service, not to a peer.
+      const toCart = span({
+        traceId, service: checkout, startNs: at(40n), durationNs: 30n * MS, kind: SpanKind.CLIENT, parentSpanId: checkoutServer.spanId,
+        attributes: attributes({ str: { 'peer.service': 'cart-peer-name' } }),
+      });
+      const cartServer = span({ traceId, service: cart, startNs: at(41n), durationNs: 20n * MS, kind: SpanKind.SERVER, parentSpanId: toCart.spanId });
+      // A Zipkin shared span: the client and server halves share an id; the server's child belongs to the server.
+      const sharedClient = span({
+        traceId, service: cart, startNs: at(42n), durationNs: 10n * MS, kind: SpanKind.CLIENT, parentSpanId: cartServer.spanId,
+        attributes: attributes({ str: { 'peer.service': inventory } }),
+      });
+      const sharedServer = { ...span({ traceId, service: inventory, startNs: at(43n), durationNs: 8n * MS, kind: SpanKind.SERVER, parentSpanId: cartServer.spanId }), spanId: sharedClient.spanId };
+      const inventoryChild = span({ traceId, service: inventory, startNs: at(44n), parentSpanId: sharedServer.spanId });
+      const produce = span({ traceId, service: checkout, startNs: at(50n), kind: SpanKind.PRODUCER, parentSpanId: checkoutServer.spanId });
+      // The consumer starts its own trace and links back to the producer.
+      const consume = span({
+        traceId: newTraceId(), service: shipping, startNs: at(60n), durationNs: 7n * MS, kind: SpanKind.CONSUMER,
+        links: [{ traceId, spanId: produce.spanId, traceState: '', flags: 0, attributes: attributes(), droppedAttributesCount: 0 }],
+      });
+      // Outside the window: not counted.
+      const later = span({ traceId: newTraceId(), service: gateway, startNs: end + MS, kind: SpanKind.CLIENT, attributes: attributes({ str: { 'peer.service': 'late' } }) });
+      await store.writeBatch([root, toCheckout, checkoutServer, checkoutInternal, db, external, toCart, cartServer, sharedClient, sharedServer, inventoryChild, produce, consume, later]);
+
+      const calls = await store.serviceCalls(start, end);
+      const call = (caller: string, callee: string, calleeKind: string, errors: number, durationMs: bigint) => {
+        const ns = Number(durationMs * MS);
+        return { caller, callee, calleeKind, calls: 1, errors, p50Ns: ns, p95Ns: ns, p99Ns: ns };
+      };
+      assert.deepStrictEqual(calls, [
+        call(cart, inventory, 'service', 0, 8n),
+        call(checkout, 'orders', 'database', 0, 5n),
+        call(checkout, 'pay.example.com', 'peer', 1, 20n),
+        call(checkout, cart, 'service', 0, 20n),
+        call(checkout, shipping, 'service', 0, 7n),
+        call(gateway, checkout, 'service', 1, 80n),
+      ]);
+    });
+
     it('spreads a long trace over days and still finds it by id', async () => {
       const traceId = newTraceId();
       const first = ns('2026-01-10T12:00:00Z');
