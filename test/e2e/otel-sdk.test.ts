@@ -1,38 +1,22 @@
 // The real OpenTelemetry JS SDK, with each of its OTLP exporters (protobuf, JSON, gRPC),
 // sends a two-service HTTP call to a running `skein serve`; the trace comes back whole.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
-import { eventually, freePort, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { startOtelService, tracedCall } from '../support/otel-service.ts';
+import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 
 let skein: SkeinProcess;
 useSkeinProcess((started) => (skein = started));
-
-async function startService(name: string, exporter: string, downstream?: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const endpoint = exporter === 'grpc' ? skein.otlpGrpcAddress : skein.otlpHttpUrl;
-  const child = spawn(process.execPath, ['test/e2e/otel-service.cjs'], {
-    env: { ...process.env, SERVICE_NAME: name, PORT: String(port), EXPORTER: exporter, OTLP_ENDPOINT: endpoint, DOWNSTREAM: downstream ?? '', OTEL_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number }
 
 for (const exporter of ['proto', 'json', 'grpc']) {
   test(`a two-service call exported over OTLP ${exporter} comes back complete with parent links`, async () => {
-    const backend = await startService(`backend-${exporter}`, exporter);
-    const frontend = await startService(`frontend-${exporter}`, exporter, backend.url);
+    const backend = await startOtelService(skein, `backend-${exporter}`, exporter);
+    const frontend = await startOtelService(skein, `frontend-${exporter}`, exporter, backend.url);
     try {
-      const traceId = await (await fetch(`${frontend.url}/work`)).text();
+      const traceId = await tracedCall(frontend, backend);
       assert.match(traceId, /^[0-9a-f]{32}$/);
-      await fetch(`${frontend.url}/flush`, { method: 'POST' });
-      await fetch(`${backend.url}/flush`, { method: 'POST' });
 
       // frontend: server span, do-work, client span; backend: server span, do-work
       const trace = await eventually(async () => {
