@@ -10,7 +10,7 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { parseDurationNs } from '../query/duration.ts';
 import { serviceGraph } from '../analyze/service-graph.ts';
-import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, MAX_LIMIT, ParamError, parseEndTsLookback, parseParam, parseSpanKind, spanKindName } from '../query/search-params.ts';
+import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, ParamError, parseEndTsLookback, parseLimit, parseParam, parseSpanKind, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
 import { searchByTags, type TagMatch } from '../query/tag-search.ts';
 import type { SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
@@ -156,19 +156,13 @@ export async function searchJaeger(store: SpanStore, params: URLSearchParams): P
     endNs,
     limit,
   };
-  return searchByTags(store, base, readTags(params), 'tags', derivedTagMatches);
+  return searchByTags(store, base, readTags(params), 'tags', jaegerDerivedTagMatches);
 }
 
 /** Jaeger's start/end: integer Unix microseconds. */
 function parseMicros(text: string): bigint {
   if (!/^\d+$/.test(text)) throw new Error(`'${text}' is not a time in Unix microseconds`);
   return BigInt(text) * 1000n;
-}
-
-function parseLimit(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new Error(`must be an integer from 1 to ${MAX_LIMIT}`);
-  return n;
 }
 
 /** `tags={"k":"v",...}` (values strings; numbers and booleans are taken as their text) and `tag=k:v`. */
@@ -200,7 +194,7 @@ function readTags(params: URLSearchParams): [string, string][] {
  * Tags the OTel→Jaeger translation derives, matched on what they came from:
  * `error=true` is status ERROR, `span.kind=server` the span kind.
  */
-function derivedTagMatches(key: string, value: string): TagMatch[] {
+export function jaegerDerivedTagMatches(key: string, value: string): TagMatch[] {
   if (key === 'error' && value === 'true') return [{ attributes: [], errorsOnly: true }];
   if (key === 'span.kind' && JAEGER_SPAN_KINDS.has(value)) return [{ attributes: [], spanKind: parseSpanKind(value) }];
   return [];

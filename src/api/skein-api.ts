@@ -9,6 +9,7 @@ import { parseTraceId } from '../query/trace-id.ts';
 import type { AttributeScope, SpanStore, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
+import { jaegerApiV3 } from './jaeger-api-v3.ts';
 
 /** What the API reports about the running process, beside the store's data. */
 export interface Health {
@@ -62,6 +63,7 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
   });
 
   app.route('/', jaegerApi(store, logger));
+  app.route('/', jaegerApiV3(store, logger));
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.onError((err, c) => {

@@ -7,9 +7,8 @@
 // Differences from Zipkin:
 // - annotationQuery: terms joined by ` and `; `key=value` is a string span attribute equal
 //   to value; `error` is "the span's status is ERROR" (an `error` tag sets it on ingest);
-//   any other bare word is "the span has that attribute". Zipkin also matches a bare word
-//   against annotation values; the store cannot filter on event names, so that is not done.
-//   As in Zipkin, all conditions (and serviceName, spanName, remoteServiceName, durations)
+//   any other bare word is "the span has that attribute or an annotation (event) with that
+//   value", one store search per way a bare word can match, merged. As in Zipkin, all conditions (and serviceName, spanName, remoteServiceName, durations)
 //   must hold on one and the same span.
 // - remoteServices, autocompleteKeys/Values have no time parameters in Zipkin (they cover
 //   all it stores); Skein answers from everything in retention as well.
@@ -22,9 +21,10 @@
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { serviceGraph } from '../analyze/service-graph.ts';
-import { MAX_LIMIT, ParamError, parseEndTsLookback, parseParam } from '../query/search-params.ts';
+import { ParamError, parseEndTsLookback, parseLimit, parseParam } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
-import type { AttributeFilter, SpanStore, TraceQuery } from '../store/span-store.ts';
+import { searchAnyOf, type TagMatch } from '../query/tag-search.ts';
+import type { SpanStore, TraceQuery } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { zipkinSpans, type ZipkinSpan } from './zipkin-model.ts';
 
@@ -92,8 +92,11 @@ export function zipkinApi(store: SpanStore, logger?: Logger): Hono {
   });
 
   app.get('/api/v2/traces', async (c) => {
-    const query = parseZipkinQuery(new URL(c.req.url).searchParams, BigInt(Date.now()));
-    const summaries = await store.searchTraces(query);
+    const params = new URL(c.req.url).searchParams;
+    const query = parseZipkinQuery(params, BigInt(Date.now()));
+    const annotationQuery = params.get('annotationQuery');
+    const terms = annotationQuery ? parseParam('annotationQuery', annotationQuery, parseAnnotationQuery) : [];
+    const summaries = await searchAnyOf(store, query, terms, 'annotationQuery');
     return c.json(await loadTraces(store, summaries.map((s) => s.traceId)));
   });
 
@@ -144,9 +147,9 @@ async function loadTraces(store: SpanStore, traceIds: string[]): Promise<ZipkinS
 }
 
 /**
- * Zipkin's /api/v2/traces parameters → one store search. serviceName, remoteServiceName,
- * spanName, annotationQuery, minDuration/maxDuration (µs), endTs (epoch ms, default now),
- * lookback (ms, default a day), limit (default 10). All optional.
+ * Zipkin's /api/v2/traces parameters but annotationQuery → a store search. serviceName,
+ * remoteServiceName, spanName, minDuration/maxDuration (µs), endTs (epoch ms, default
+ * now), lookback (ms, default a day), limit (default 10). All optional.
  */
 export function parseZipkinQuery(params: URLSearchParams, nowMs: bigint): TraceQuery {
   const get = (name: string) => params.get(name) || undefined;
@@ -174,33 +177,26 @@ export function parseZipkinQuery(params: URLSearchParams, nowMs: bigint): TraceQ
   };
   const remote = get('remoteServiceName');
   if (remote !== undefined) query.attributes.push({ scope: 'span', key: 'peer.service', type: 'string', op: '=', value: remote });
-  const annotationQuery = get('annotationQuery');
-  if (annotationQuery !== undefined) {
-    const terms = parseParam('annotationQuery', annotationQuery, parseAnnotationQuery);
-    query.attributes.push(...terms.attributes);
-    if (terms.errorsOnly) query.errorsOnly = true;
-  }
   return query;
 }
 
-/** `error and http.method=GET and foo` → filters (see the header comment). */
-export function parseAnnotationQuery(text: string): { attributes: AttributeFilter[]; errorsOnly: boolean } {
-  const attributes: AttributeFilter[] = [];
-  let errorsOnly = false;
-  for (const raw of text.split(/\s+and\s+/i)) {
+/**
+ * `error and http.method=GET and foo` → one list of alternatives per term (see the
+ * header comment): `k=v` a string tag, `error` an ERROR status, another word a tag key
+ * or an annotation value.
+ */
+export function parseAnnotationQuery(text: string): TagMatch[][] {
+  return text.split(/\s+and\s+/i).map((raw) => {
     const term = raw.trim();
     if (term === '') throw new Error(`'${text}' has an empty term`);
     const eq = term.indexOf('=');
     if (eq === 0) throw new Error(`'${term}' names no key`);
     if (eq > 0) {
-      attributes.push({ scope: 'span', key: term.slice(0, eq).trim(), type: 'string', op: '=', value: term.slice(eq + 1).trim() });
-    } else if (term === 'error') {
-      errorsOnly = true;
-    } else {
-      attributes.push({ scope: 'span', key: term, type: 'exists' });
+      return [{ attributes: [{ scope: 'span', key: term.slice(0, eq).trim(), type: 'string', op: '=', value: term.slice(eq + 1).trim() }] }];
     }
-  }
-  return { attributes, errorsOnly };
+    if (term === 'error') return [{ attributes: [], errorsOnly: true }];
+    return [{ attributes: [{ scope: 'span', key: term, type: 'exists' }] }, { attributes: [], eventNames: [term] }];
+  });
 }
 
 function nonNegative(text: string): bigint {
@@ -208,8 +204,3 @@ function nonNegative(text: string): bigint {
   return BigInt(text);
 }
 
-function parseLimit(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new Error(`must be an integer from 1 to ${MAX_LIMIT}`);
-  return n;
-}

@@ -90,9 +90,10 @@ function parseBoolean(text: string): boolean {
   throw new Error(`'${text}' is not true or false`);
 }
 
-function parseLimit(text: string): number {
+/** A result limit: an integer from 1 to MAX_LIMIT. */
+export function parseLimit(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new Error(`must be an integer from 1 to ${MAX_LIMIT}`);
+  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new Error(`must be an integer from 1 to ${MAX_LIMIT}`);
   return n;
 }
 

@@ -11,6 +11,7 @@ export interface TagMatch {
   attributes: AttributeFilter[];
   errorsOnly?: boolean;
   spanKind?: number;
+  eventNames?: string[];
 }
 
 /** Most store searches one tag search may fan out to. */
@@ -30,19 +31,22 @@ export async function searchByTags(
 ): Promise<TraceSummary[]> {
   if (tags.length === 0) return store.searchTraces(base);
   const names = await store.listAttributeNames(base.startNs, base.endNs);
-  const combinations = tags.reduce<TagMatch[]>(
-    (acc, [key, value]) =>
-      acc.flatMap((a) => [...tagMatches(key, value, names), ...derived(key, value)].flatMap((b) => combine(a, b) ?? [])),
-    [{ attributes: base.attributes, errorsOnly: base.errorsOnly, spanKind: base.spanKind }],
+  return searchAnyOf(store, base, tags.map(([key, value]) => [...tagMatches(key, value, names), ...derived(key, value)]), param);
+}
+
+/**
+ * Traces with a span that meets `base` and, for each term, one of the term's matches:
+ * each combination is one store search, and the results are merged.
+ */
+export async function searchAnyOf(store: SpanStore, base: TraceQuery, terms: TagMatch[][], param: string): Promise<TraceSummary[]> {
+  const combinations = terms.reduce<TagMatch[]>(
+    (acc, matches) => acc.flatMap((a) => matches.flatMap((b) => combine(a, b) ?? [])),
+    [{ attributes: base.attributes, errorsOnly: base.errorsOnly, spanKind: base.spanKind, eventNames: base.eventNames }],
   );
   if (combinations.length > MAX_SEARCHES) {
-    throw new ParamError(param, `the tags match attributes of too many scopes and types (${combinations.length} searches, at most ${MAX_SEARCHES})`);
+    throw new ParamError(param, `the terms match in too many ways (${combinations.length} searches, at most ${MAX_SEARCHES})`);
   }
-  const results = await Promise.all(
-    combinations.map((match) =>
-      store.searchTraces({ ...base, attributes: match.attributes, errorsOnly: match.errorsOnly, spanKind: match.spanKind }),
-    ),
-  );
+  const results = await Promise.all(combinations.map((match) => store.searchTraces({ ...base, ...match })));
   if (results.length === 1) return results[0];
   // Several searches: merge, newest first. The store orders each result by the latest
   // start of a matching span, which summaries do not carry, so the merge orders by the
@@ -60,6 +64,7 @@ function combine(a: TagMatch, b: TagMatch): TagMatch | undefined {
     attributes: [...a.attributes, ...b.attributes],
     errorsOnly: a.errorsOnly || b.errorsOnly || undefined,
     spanKind: a.spanKind ?? b.spanKind,
+    eventNames: a.eventNames || b.eventNames ? [...(a.eventNames ?? []), ...(b.eventNames ?? [])] : undefined,
   };
 }
 

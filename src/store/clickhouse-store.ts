@@ -354,6 +354,7 @@ function spanConditions(query: TraceQuery): string[] {
   if (query.minDurationNs !== undefined) conditions.push(`end_ns - start_ns >= ${sqlInt64(query.minDurationNs)}`);
   if (query.maxDurationNs !== undefined) conditions.push(`end_ns - start_ns <= ${sqlInt64(query.maxDurationNs)}`);
   for (const filter of query.attributes) conditions.push(attributeCondition(filter));
+  for (const name of query.eventNames ?? []) conditions.push(`has(event_names, ${sqlString(name)})`);
   return conditions;
 }
 

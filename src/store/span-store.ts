@@ -29,6 +29,8 @@ export interface TraceQuery {
   attributes: AttributeFilter[];
   /** Only spans whose status is ERROR. */
   errorsOnly?: boolean;
+  /** Only spans with an event of each of these names (Zipkin's annotation values). */
+  eventNames?: string[];
   minDurationNs?: bigint;
   maxDurationNs?: bigint;
   /** Span start, inclusive, ns since epoch. */

@@ -174,6 +174,10 @@ test('traces: search by service, span name, remote service, annotationQuery', as
   assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&annotationQuery=flagged')), [s1]);
   assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&annotationQuery=flagged%20and%20parity%3Deven')), []);
   assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-search&annotationQuery=error')), []);
+  // a bare word matches a tag key or an annotation value
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-front&annotationQuery=ws')), [ids.trace]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-front&annotationQuery=ws%20and%20http.method')), [ids.trace]);
+  assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-front&annotationQuery=ws%20and%20http.method%3DPOST')), []);
   assert.deepEqual(traceIds(await getJson('/api/v2/traces?annotationQuery=error%20and%20http.status_code%3D503')), [ids.trace]);
   assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-back&annotationQuery=error')), [ids.trace]);
   assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-front&remoteServiceName=zk-back')), [ids.trace]);

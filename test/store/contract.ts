@@ -305,6 +305,16 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
         assert.deepStrictEqual(await matching({ scope: 'event', key: 'method', type: 'exists' }), []);
       });
 
+      it('event names, each required', async () => {
+        const named = async (...eventNames: string[]) => {
+          const ids = await searchIds({ ...window, eventNames });
+          return Object.keys(traceOf).filter((name) => ids.includes(traceOf[name]!)).sort();
+        };
+        assert.deepStrictEqual(await named('retry'), ['mid']);
+        assert.deepStrictEqual(await named('retry', 'other'), []);
+        assert.deepStrictEqual(await named("it's"), []);
+      });
+
       it('several filters must all hold', async () => {
         assert.deepStrictEqual(
           await matching(
