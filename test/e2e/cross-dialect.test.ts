@@ -1,7 +1,7 @@
 // The same traces through every query dialect. Real clients send them: the OpenTelemetry
 // JS SDK (two services over OTLP), the Go zipkin client (64-bit ids), Python's aiozipkin
 // (128-bit ids) and the OpenTelemetry Go SDK's Jaeger exporter. Each dialect (Skein's API,
-// Jaeger, Zipkin) must give back the same spans with the same parents, services, names
+// Jaeger, Jaeger api_v3, Zipkin) must give back the same spans with the same parents, services, names
 // and times, find the trace by search, and show the same service dependencies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -105,9 +105,15 @@ async function readZipkin(traceId: string): Promise<Normalized> {
   return spans.map((s: any) => line(s.id, s.parentId ?? '', s.localEndpoint?.serviceName ?? '', s.name ?? '', s.timestamp, s.duration ?? 0)).sort();
 }
 
+/** Jaeger api_v3: OTLP/JSON inside `result`. */
+async function readJaegerV3(traceId: string): Promise<Normalized> {
+  return normalizeOtlpJson((await getJson(`${skein.httpUrl}/api/v3/traces/${traceId}`)).result.resourceSpans);
+}
+
 const dialects: Record<string, (traceId: string) => Promise<Normalized>> = {
   skein: readSkein,
   jaeger: readJaeger,
+  'jaeger api_v3': readJaegerV3,
   zipkin: readZipkin,
 };
 
@@ -133,8 +139,14 @@ test('every dialect\'s search finds each trace by its root service', async () =>
     const window = { startUs: start - 1_000_000, endUs: start + 60_000_000 };
     const skeinIds = (await getJson(`${skein.httpUrl}/api/v1/search?service=${service}&start=${Math.floor(window.startUs / 1000)}&end=${Math.ceil(window.endUs / 1000)}&limit=100`)).traces.map((t: any) => t.traceId);
     const jaegerIds = (await getJson(`${skein.httpUrl}/api/traces?service=${service}&start=${window.startUs}&end=${window.endUs}&limit=100`)).data.map((t: any) => t.traceID);
+    const v3 = new URLSearchParams({
+      'query.serviceName': service,
+      'query.startTimeMin': new Date(window.startUs / 1000).toISOString(),
+      'query.startTimeMax': new Date(window.endUs / 1000).toISOString(),
+    });
+    const v3Ids = (await getJson(`${skein.httpUrl}/api/v3/trace-summaries?${v3}`)).summaries.map((t: any) => t.traceId);
     const zipkinIds = (await getJson(`${skein.zipkinUrl}/api/v2/traces?serviceName=${service}&endTs=${Math.floor(window.endUs / 1000)}&lookback=61000&limit=100`)).map((t: any) => t[0].traceId.padStart(32, '0'));
-    for (const [name, ids] of Object.entries({ skein: skeinIds, jaeger: jaegerIds, zipkin: zipkinIds })) {
+    for (const [name, ids] of Object.entries({ skein: skeinIds, jaeger: jaegerIds, 'jaeger api_v3': v3Ids, zipkin: zipkinIds })) {
       assert.ok(ids.includes(traceId), `${name} search for ${service} finds ${traceId}: ${ids.join()}`);
     }
   }
