@@ -1,6 +1,7 @@
 // The Zipkin and Jaeger HTTP receivers, on their usual ports, answering as those servers
 // do: 202 Accepted with no body, errors as plain text. Bodies may be gzip-compressed.
-//   Zipkin:  POST /api/v2/spans  (JSON list of v2 spans)                       :9411
+//   Zipkin:  POST /api/v2/spans  (v2 spans: a JSON list, or proto3 ListOfSpans)  :9411
+//            POST /api/v1/spans  (a JSON list of v1 spans, converted to v2)
 //            and Zipkin's query API (GET /api/v2/..., see zipkin-api.ts)
 //   Jaeger:  POST /api/traces    (Thrift Batch, binary protocol, application/x-thrift) :14268
 import { Hono } from 'hono';
@@ -15,6 +16,7 @@ import { mediaType, receiveRequest, retryHeaders, type NodeBindings } from './re
 /** The Zipkin receiver, and Zipkin's query API (zipkin-api.ts) on the same port, as a Zipkin server has them. */
 export function zipkinHttpApp(sink: IngestSink, store: SpanStore, maxRequestBytes: number, logger: Logger): Hono<{ Bindings: NodeBindings }> {
   const app = receiverApp('/api/v2/spans', zipkinFormat, sink, maxRequestBytes, logger);
+  app.route('/', receiverApp('/api/v1/spans', zipkinV1Format, sink, maxRequestBytes, logger));
   app.route('/', zipkinApi(store, logger));
   return app;
 }
@@ -26,10 +28,16 @@ export function jaegerHttpApp(sink: IngestSink, maxRequestBytes: number, logger:
 function zipkinFormat(contentType: string | undefined): number {
   // Zipkin's own collector reads every body that is not protobuf as JSON (clients send
   // application/json, text/plain or nothing), so Skein does too.
-  if (mediaType(contentType) === 'application/x-protobuf') {
-    throw new HttpError(415, 'Zipkin proto3 is not supported yet: send JSON (Content-Type: application/json)');
+  return mediaType(contentType) === 'application/x-protobuf' ? WireFormat.ZIPKIN_PROTO : WireFormat.ZIPKIN_JSON;
+}
+
+function zipkinV1Format(contentType: string | undefined): number {
+  // Zipkin's v1 endpoint also takes v1 Thrift under this type; Skein reads v1 JSON only
+  // (any other type, as Zipkin does).
+  if (mediaType(contentType) === 'application/x-thrift') {
+    throw new HttpError(415, 'Zipkin v1 Thrift is not supported: send v1 JSON, or v2 to /api/v2/spans');
   }
-  return WireFormat.ZIPKIN_JSON;
+  return WireFormat.ZIPKIN_V1_JSON;
 }
 
 function jaegerFormat(contentType: string | undefined): number {

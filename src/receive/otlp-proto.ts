@@ -33,6 +33,7 @@ import {
   type SpanLink,
   type SpanRow,
 } from '../model/span.ts';
+import type { DecodeError } from './decode-error.ts';
 import {
   MAX_NESTING,
   newSpanEvent,
@@ -463,15 +464,20 @@ const int64Scratch = new DataView(new ArrayBuffer(8));
 /**
  * A cursor over the request body. Every reader of a known field takes the field's tag
  * and checks its wire type first; lengths are checked against the enclosing message's end.
+ * Exported for the other protobuf decoders (zipkin-proto.ts), which pass the DecodeError
+ * their format throws.
  */
-class ProtoReader {
+export class ProtoReader {
   private readonly bytes: NodeBuffer;
   private readonly view: DataView;
   pos = 0;
   /** Where the field being read starts, for error messages. */
   private fieldStart = 0;
 
-  constructor(body: Uint8Array) {
+  constructor(
+    body: Uint8Array,
+    private readonly DecodeErrorType: new (message: string) => DecodeError = OtlpDecodeError,
+  ) {
     this.bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength) as NodeBuffer;
     this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   }
@@ -480,7 +486,7 @@ class ProtoReader {
   tag(): number {
     this.fieldStart = this.pos;
     const tag = this.varint32();
-    if (tag >>> 3 === 0) throw new OtlpDecodeError(`invalid field number 0 at offset ${this.fieldStart}`);
+    if (tag >>> 3 === 0) throw new this.DecodeErrorType(`invalid field number 0 at offset ${this.fieldStart}`);
     return tag;
   }
 
@@ -492,7 +498,7 @@ class ProtoReader {
     this.expectWireType(tag, LENGTH_DELIMITED);
     const length = this.varint32();
     if (length > limit - this.pos) {
-      throw new OtlpDecodeError(
+      throw new this.DecodeErrorType(
         `truncated length-delimited field ${tag >>> 3} at offset ${this.fieldStart}: ${length} bytes declared, ${limit - this.pos} left`,
       );
     }
@@ -502,7 +508,7 @@ class ProtoReader {
   /** Checks that an embedded message's last field ended exactly at its end. */
   finishMessage(end: number): void {
     if (this.pos !== end) {
-      throw new OtlpDecodeError(`field at offset ${this.fieldStart} runs past the end of its message at offset ${end}`);
+      throw new this.DecodeErrorType(`field at offset ${this.fieldStart} runs past the end of its message at offset ${end}`);
     }
   }
 
@@ -563,7 +569,7 @@ class ProtoReader {
     let low = 0; // bits 0..31
     let high = 0; // bits 32..63
     for (let shift = 0; shift < 70; shift += 7) {
-      if (pos >= bytes.length) throw new OtlpDecodeError(`truncated varint at offset ${start}`);
+      if (pos >= bytes.length) throw new this.DecodeErrorType(`truncated varint at offset ${start}`);
       const byte = bytes[pos++];
       const bits = byte & 0x7f;
       if (shift < 28) {
@@ -582,7 +588,7 @@ class ProtoReader {
         return int64Scratch.getBigInt64(0, true);
       }
     }
-    throw new OtlpDecodeError(`varint longer than 10 bytes at offset ${start}`);
+    throw new this.DecodeErrorType(`varint longer than 10 bytes at offset ${start}`);
   }
 
   fixed32(tag: number): number {
@@ -630,18 +636,18 @@ class ProtoReader {
         this.skipGroup(tag >>> 3, limit, depth + 1);
         return;
       default: // an end-group without its start, or no wire type at all (6, 7)
-        throw new OtlpDecodeError(`unexpected wire type ${tag & 7} (field ${tag >>> 3}) at offset ${this.fieldStart}`);
+        throw new this.DecodeErrorType(`unexpected wire type ${tag & 7} (field ${tag >>> 3}) at offset ${this.fieldStart}`);
     }
   }
 
   private skipGroup(field: number, limit: number, depth: number): void {
     const start = this.fieldStart;
-    if (depth > MAX_NESTING) throw new OtlpDecodeError(`groups nested deeper than ${MAX_NESTING} levels at offset ${start}`);
+    if (depth > MAX_NESTING) throw new this.DecodeErrorType(`groups nested deeper than ${MAX_NESTING} levels at offset ${start}`);
     for (;;) {
-      if (this.pos >= limit) throw new OtlpDecodeError(`unterminated group (field ${field}) at offset ${start}`);
+      if (this.pos >= limit) throw new this.DecodeErrorType(`unterminated group (field ${field}) at offset ${start}`);
       const tag = this.tag();
       if ((tag & 7) === END_GROUP) {
-        if (tag >>> 3 !== field) throw new OtlpDecodeError(`group (field ${field}) at offset ${start} ended by field ${tag >>> 3}`);
+        if (tag >>> 3 !== field) throw new this.DecodeErrorType(`group (field ${field}) at offset ${start} ended by field ${tag >>> 3}`);
         return;
       }
       this.skip(tag, limit, depth);
@@ -662,7 +668,7 @@ class ProtoReader {
     let pos = start;
     let value = 0;
     for (let shift = 0; shift < 70; shift += 7) {
-      if (pos >= bytes.length) throw new OtlpDecodeError(`truncated varint at offset ${start}`);
+      if (pos >= bytes.length) throw new this.DecodeErrorType(`truncated varint at offset ${start}`);
       const byte = bytes[pos++];
       if (shift < 32) value |= (byte & 0x7f) << shift;
       if (byte < 0x80) {
@@ -670,18 +676,18 @@ class ProtoReader {
         return value >>> 0;
       }
     }
-    throw new OtlpDecodeError(`varint longer than 10 bytes at offset ${start}`);
+    throw new this.DecodeErrorType(`varint longer than 10 bytes at offset ${start}`);
   }
 
   private need(byteCount: number): void {
     if (this.pos + byteCount > this.bytes.length) {
-      throw new OtlpDecodeError(`truncated ${byteCount * 8}-bit field at offset ${this.fieldStart}`);
+      throw new this.DecodeErrorType(`truncated ${byteCount * 8}-bit field at offset ${this.fieldStart}`);
     }
   }
 
   private expectWireType(tag: number, wireType: number): void {
     if ((tag & 7) !== wireType) {
-      throw new OtlpDecodeError(
+      throw new this.DecodeErrorType(
         `field ${tag >>> 3} at offset ${this.fieldStart} has wire type ${tag & 7}, expected ${wireType} (${WIRE_TYPE_NAMES[wireType]})`,
       );
     }

@@ -5,12 +5,16 @@ import { decodeOtlpJson } from './otlp-json.ts';
 import { decodeOtlpProto } from './otlp-proto.ts';
 import { decodeJaegerThrift } from './jaeger-thrift.ts';
 import { decodeZipkinJson } from './zipkin-json.ts';
+import { decodeZipkinProto } from './zipkin-proto.ts';
+import { decodeZipkinV1Json } from './zipkin-v1-json.ts';
 
 export const WireFormat = {
   OTLP_PROTO: 1,
   OTLP_JSON: 2,
   ZIPKIN_JSON: 3,
   JAEGER_THRIFT: 4,
+  ZIPKIN_PROTO: 5,
+  ZIPKIN_V1_JSON: 6,
 } as const;
 
 export type WireFormat = (typeof WireFormat)[keyof typeof WireFormat];
@@ -20,6 +24,8 @@ const names: Record<number, string> = {
   [WireFormat.OTLP_JSON]: 'OTLP JSON',
   [WireFormat.ZIPKIN_JSON]: 'Zipkin JSON',
   [WireFormat.JAEGER_THRIFT]: 'Jaeger Thrift',
+  [WireFormat.ZIPKIN_PROTO]: 'Zipkin protobuf',
+  [WireFormat.ZIPKIN_V1_JSON]: 'Zipkin v1 JSON',
 };
 
 /** How error messages name a format, e.g. 'OTLP protobuf'. */
@@ -37,6 +43,10 @@ export function decodePayload(format: number, payload: Buffer): DecodedBatch {
       return decodeZipkinJson(payload.toString('utf8'));
     case WireFormat.JAEGER_THRIFT:
       return decodeJaegerThrift(payload);
+    case WireFormat.ZIPKIN_PROTO:
+      return decodeZipkinProto(payload);
+    case WireFormat.ZIPKIN_V1_JSON:
+      return decodeZipkinV1Json(payload.toString('utf8'));
     default:
       throw new Error(`unknown wire format ${format}`);
   }

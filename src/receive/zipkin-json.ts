@@ -1,9 +1,13 @@
-// Decoder for Zipkin API v2 JSON: the body of `POST /api/v2/spans`, an array of zipkin2
-// Spans. Mapped to Skein's span model the way the OpenTelemetry Collector's zipkin receiver
-// maps them (pkg/translator/zipkin/zipkinv2), with the differences noted here.
+// Zipkin API v2 spans: the decoder for Zipkin v2 JSON (the body of `POST /api/v2/spans`, an
+// array of zipkin2 Spans), and the mapping from a Zipkin span to Skein's span model that
+// every Zipkin format shares. Each format only parses its body into ZipkinSpans (JSON here,
+// proto3 in zipkin-proto.ts, v1 JSON in zipkin-v1-json.ts); zipkinSpansToBatch maps them,
+// the way the OpenTelemetry Collector's zipkin receiver does (pkg/translator/zipkin/zipkinv2),
+// with the differences noted here.
 //
-// - Ids: hex in any case, lowercased. A trace id of up to 16 digits (64-bit, e.g. zipkin-go)
-//   is left-padded with zeros to 32, one of 17..32 digits to 32; span and parent ids are
+// The mapping:
+// - Ids: lowercase hex. A trace id of up to 16 digits (64-bit, e.g. zipkin-go) is
+//   left-padded with zeros to 32, one of 17..32 digits to 32; span and parent ids are
 //   left-padded to 16. After that SpanBatchBuilder's id rules apply (a bad id refuses the
 //   span, counted). A parentId equal to the span's own id means no parent (as the Collector).
 // - timestamp/duration are epoch microseconds: startNs = timestamp * 1000 (exact bigint),
@@ -11,9 +15,10 @@
 //   no timestamp (absent, null or 0, which zipkin2 treats as unset) is REFUSED, counted with
 //   a reason. (The Collector keeps it at the Unix epoch with the attribute
 //   otel.zipkin.absentField.startTime; Zipkin itself merges such fragments with the other
-//   half of the span at query time.) Old timestamps and clock skew are kept as sent.
+//   half of the span at query time.) Old timestamps and clock skew are kept as sent. A time
+//   past 2^64-1 ns throws ZipkinDecodeError.
 // - kind: CLIENT/SERVER/PRODUCER/CONSUMER -> 3/2/4/5. Absent -> UNSPECIFIED (0), as the
-//   Collector does (OTel lets readers treat UNSPECIFIED as INTERNAL); when the kind field is
+//   Collector does (OTel lets readers treat UNSPECIFIED as INTERNAL); when the kind is
 //   absent a `span.kind` tag (client/server/producer/consumer/internal) gives the kind.
 // - localEndpoint.serviceName -> resource attribute service.name and SpanRow.serviceName
 //   ('unknown_service' when absent or empty, and then no service.name attribute). Spans with
@@ -23,16 +28,18 @@
 //   Collector's net.host.ip / net.host.port.
 // - remoteEndpoint: serviceName -> peer.service, ipv4 (else ipv6) -> network.peer.address,
 //   port -> network.peer.port (int). A port of 0 means none.
-// - tags -> string attributes (a number or boolean tag value is kept as its JSON text; a
-//   null one is skipped). `otel.status_code` (OK/ERROR/UNSET, or STATUS_CODE_*) and
+// - tags -> string attributes. `otel.status_code` (OK/ERROR/UNSET, or STATUS_CODE_*) and
 //   `otel.status_description` become the status and are not kept as attributes. An `error`
 //   tag (any value) sets status ERROR with message = otel.status_description if given, else
 //   the tag's value; the `error` tag is kept as an attribute.
 // - annotations -> events (timeNs = timestamp * 1000, name = value).
 // - shared: true -> bool attribute zipkin.shared; debug: true -> bool attribute zipkin.debug.
 //   Both halves of a shared span (one span id, different kinds) stay separate rows.
-// - null anywhere means absent. A value of the wrong JSON type, an unknown kind, or a time
-//   out of range throws ZipkinDecodeError naming its path, e.g. "[3].timestamp: expected ...".
+//
+// The JSON: ids are hex in any case; a tag value that is a number or boolean is kept as its
+// JSON text; null anywhere means absent. A value of the wrong JSON type, an unknown kind, or
+// a time that is not a non-negative integer throws ZipkinDecodeError naming its path, e.g.
+// "[3].timestamp: expected ...".
 import {
   emptyResource,
   emptyScope,
@@ -50,11 +57,215 @@ import { DecodeError } from './decode-error.ts';
 import { isJsonObject, wrongTypeMessage, type JsonObject } from './json-input.ts';
 import { newSpanEvent, SpanBatchBuilder } from './otlp-common.ts';
 
-/** The request body is not well-formed Zipkin v2 JSON; the message says what and where. Receivers answer 400. */
+/** The request body is not a well-formed Zipkin request; the message says what and where. Receivers answer 400. */
 export class ZipkinDecodeError extends DecodeError {
   override readonly name = 'ZipkinDecodeError';
 }
 
+export type ZipkinKind = 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
+
+export interface ZipkinEndpoint {
+  /** '' when absent, as for every string here */
+  serviceName: string;
+  ipv4: string;
+  ipv6: string;
+  /** 0 when absent */
+  port: number;
+}
+
+export interface ZipkinAnnotation {
+  /** epoch microseconds */
+  timestamp: bigint;
+  value: string;
+}
+
+/**
+ * A zipkin2 Span as a request carried it, its values checked for type but not yet mapped:
+ * what every Zipkin format decodes to, and zipkinSpansToBatch maps.
+ */
+export interface ZipkinSpan {
+  /** Where the span is in the request body ([3]: the fourth span), for messages. */
+  index: number;
+  /** Lowercase hex as sent, not padded; '' when absent (as for every string here). */
+  traceId: string;
+  id: string;
+  parentId: string;
+  kind: ZipkinKind | undefined;
+  name: string;
+  /** Epoch microseconds; 0n when absent. */
+  timestamp: bigint;
+  /** Microseconds; 0n when absent. */
+  duration: bigint;
+  localEndpoint: ZipkinEndpoint;
+  remoteEndpoint: ZipkinEndpoint;
+  annotations: ZipkinAnnotation[];
+  /** In the order sent. */
+  tags: Map<string, string>;
+  debug: boolean;
+  shared: boolean;
+}
+
+export function newZipkinEndpoint(): ZipkinEndpoint {
+  return { serviceName: '', ipv4: '', ipv6: '', port: 0 };
+}
+
+/** A span with every field absent, to fill in. */
+export function newZipkinSpan(index: number): ZipkinSpan {
+  return {
+    index,
+    traceId: '',
+    id: '',
+    parentId: '',
+    kind: undefined,
+    name: '',
+    timestamp: 0n,
+    duration: 0n,
+    localEndpoint: newZipkinEndpoint(),
+    remoteEndpoint: newZipkinEndpoint(),
+    annotations: [],
+    tags: new Map(),
+    debug: false,
+    shared: false,
+  };
+}
+
+export const ZIPKIN_SCOPE_NAME = 'zipkin';
+
+export function decodeZipkinJson(text: string): DecodedBatch {
+  return zipkinSpansToBatch(parseZipkinJson(text));
+}
+
+// ---- Zipkin v2 JSON -> ZipkinSpans (the readers are zipkin-v1-json.ts's too) ----
+
+/** The spans of a Zipkin v2 JSON body, checked for type but not mapped. */
+export function parseZipkinJson(text: string): ZipkinSpan[] {
+  return readSpanArray(text, parseSpan);
+}
+
+/** A JSON body that is an array of span objects (both Zipkin JSON versions), each read by `read`. */
+export function readSpanArray<T>(text: string, read: (json: JsonObject, index: number) => T): T[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new ZipkinDecodeError(`invalid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(body)) throw wrongType('body', 'an array of spans', body);
+  return body.map((json: unknown, index) => {
+    if (!isJsonObject(json)) throw wrongType(`[${index}]`, 'a span object', json);
+    return read(json, index);
+  });
+}
+
+function parseSpan(json: JsonObject, index: number): ZipkinSpan {
+  const path = `[${index}]`;
+  return {
+    index,
+    traceId: readString(json.traceId, `${path}.traceId`).toLowerCase(),
+    id: readString(json.id, `${path}.id`).toLowerCase(),
+    parentId: readString(json.parentId, `${path}.parentId`).toLowerCase(),
+    kind: kind(json.kind, `${path}.kind`),
+    name: readString(json.name, `${path}.name`),
+    timestamp: readMicros(json.timestamp, `${path}.timestamp`),
+    duration: readMicros(json.duration, `${path}.duration`),
+    localEndpoint: readEndpoint(json.localEndpoint, `${path}.localEndpoint`),
+    remoteEndpoint: readEndpoint(json.remoteEndpoint, `${path}.remoteEndpoint`),
+    annotations: readObjects(json.annotations, `${path}.annotations`, 'an annotation object', readAnnotation),
+    tags: stringMap(json.tags, `${path}.tags`),
+    debug: readBoolean(json.debug, `${path}.debug`),
+    shared: readBoolean(json.shared, `${path}.shared`),
+  };
+}
+
+const ZIPKIN_KINDS: readonly ZipkinKind[] = ['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'];
+
+function kind(value: unknown, path: string): ZipkinKind | undefined {
+  const name = readString(value, path);
+  if (name === '') return undefined;
+  const found = ZIPKIN_KINDS.find((k) => k === name.toUpperCase());
+  if (found === undefined) throw wrongType(path, `one of ${ZIPKIN_KINDS.join(', ')}`, name);
+  return found;
+}
+
+/** A JSON array of objects (absent: empty), each read by `read` with its path. */
+export function readObjects<T>(list: unknown, path: string, what: string, read: (json: JsonObject, path: string) => T): T[] {
+  if (list == null) return [];
+  if (!Array.isArray(list)) throw wrongType(path, 'an array', list);
+  return list.map((json: unknown, i) => {
+    const at = `${path}[${i}]`;
+    if (!isJsonObject(json)) throw wrongType(at, what, json);
+    return read(json, at);
+  });
+}
+
+function readAnnotation(json: JsonObject, path: string): ZipkinAnnotation {
+  return { timestamp: readMicros(json.timestamp, `${path}.timestamp`), value: readString(json.value, `${path}.value`) };
+}
+
+export function readEndpoint(value: unknown, path: string): ZipkinEndpoint {
+  if (value == null) return newZipkinEndpoint();
+  if (!isJsonObject(value)) throw wrongType(path, 'an endpoint object', value);
+  const port = value.port ?? 0;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 0xffff) throw wrongType(`${path}.port`, 'a port number (0-65535)', port);
+  return {
+    serviceName: readString(value.serviceName, `${path}.serviceName`),
+    ipv4: readString(value.ipv4, `${path}.ipv4`),
+    ipv6: readString(value.ipv6, `${path}.ipv6`),
+    port,
+  };
+}
+
+/** Tags in the order sent; a null one left out. */
+function stringMap(value: unknown, path: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  if (value == null) return tags;
+  if (!isJsonObject(value)) throw wrongType(path, 'an object of string values', value);
+  for (const [key, json] of Object.entries(value)) {
+    const tag = readTagValue(json, `${path}[${quoted(key)}]`);
+    if (tag !== undefined) tags.set(key, tag);
+  }
+  return tags;
+}
+
+/** A tag's value: a string, or a number or boolean as its JSON text (senders do write them); undefined when null. */
+export function readTagValue(value: unknown, path: string): string | undefined {
+  if (value == null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  throw wrongType(path, 'a string', value);
+}
+
+const DECIMAL_INTEGER = /^[0-9]+$/;
+
+/**
+ * Epoch microseconds (or a duration in them): a non-negative integer, as a number or a
+ * decimal string; 0n when absent. A fractional number is rounded to whole microseconds.
+ * Whether it fits in nanoseconds is the mapping's check.
+ */
+export function readMicros(value: unknown, path: string): bigint {
+  if (value == null) return 0n;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER) return BigInt(Math.round(value));
+  if (typeof value === 'string' && DECIMAL_INTEGER.test(value) && value.length <= 20) return BigInt(value);
+  throw wrongType(path, 'a number of microseconds (a non-negative integer)', value);
+}
+
+export function readString(value: unknown, path: string): string {
+  if (value == null) return '';
+  if (typeof value !== 'string') throw wrongType(path, 'a string', value);
+  return value;
+}
+
+export function readBoolean(value: unknown, path: string): boolean {
+  if (value == null) return false;
+  if (typeof value !== 'boolean') throw wrongType(path, 'true or false', value);
+  return value;
+}
+
+export function wrongType(path: string, expected: string, got: unknown): ZipkinDecodeError {
+  return new ZipkinDecodeError(wrongTypeMessage(path, expected, got));
+}
+
+// ---- ZipkinSpans -> rows, for every Zipkin format ----
 
 /** The resource and scope shared by the spans of one local service. */
 interface ServiceGroup {
@@ -63,86 +274,64 @@ interface ServiceGroup {
   scope: Scope;
 }
 
-export const ZIPKIN_SCOPE_NAME = 'zipkin';
-
-export function decodeZipkinJson(text: string): DecodedBatch {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new ZipkinDecodeError(`invalid JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(body)) throw wrongType('body', 'an array of spans', body);
+export function zipkinSpansToBatch(spans: readonly ZipkinSpan[]): DecodedBatch {
   const batch = new SpanBatchBuilder(false);
   const groups = new Map<string, ServiceGroup>();
-  const untimed: Refused = { count: 0, first: '' };
-  for (let i = 0; i < body.length; i++) {
-    const json: unknown = body[i];
-    if (!isJsonObject(json)) throw wrongType(`[${i}]`, 'a span object', json);
-    decodeSpan(json, `[${i}]`, groups, batch, untimed);
+  let untimed = 0;
+  let firstUntimed = '';
+  for (const zipkin of spans) {
+    if (zipkin.timestamp === 0n) {
+      untimed++;
+      if (firstUntimed === '') firstUntimed = `span ${quoted(zipkin.name)} ([${zipkin.index}]): no timestamp, so no start time`;
+      continue;
+    }
+    batch.addSpan(spanRow(zipkin, groups));
   }
   const decoded = batch.finish();
-  if (untimed.count === 0) return decoded;
+  if (untimed === 0) return decoded;
   // Spans refused for their ids (SpanBatchBuilder's reason) and for having no timestamp (ours).
-  const more = decoded.rejected + untimed.count - 1;
-  const first = decoded.rejectReason === '' ? untimed.first : decoded.rejectReason.replace(/ \(and \d+ more refused spans\)$/, '');
+  const more = decoded.rejected + untimed - 1;
+  const first = decoded.rejectReason === '' ? firstUntimed : decoded.rejectReason.replace(/ \(and \d+ more refused spans\)$/, '');
   return {
     spans: decoded.spans,
-    rejected: decoded.rejected + untimed.count,
+    rejected: decoded.rejected + untimed,
     rejectReason: more > 0 ? `${first} (and ${more} more refused spans)` : first,
   };
 }
 
-/** Spans this decoder refused itself, and why the first one was. */
-interface Refused {
-  count: number;
-  first: string;
-}
-
-function decodeSpan(json: JsonObject, path: string, groups: Map<string, ServiceGroup>, batch: SpanBatchBuilder, untimed: Refused): void {
-  // Read every field first, so a malformed field is an error even in a span that is refused.
-  const traceId = paddedHexId(json.traceId, `${path}.traceId`, true);
-  const spanId = paddedHexId(json.id, `${path}.id`, false);
-  const parentId = paddedHexId(json.parentId, `${path}.parentId`, false);
-  const name = string(json.name, `${path}.name`);
-  const kindName = string(json.kind, `${path}.kind`);
-  const timestamp = micros(json.timestamp, `${path}.timestamp`);
-  const duration = micros(json.duration, `${path}.duration`);
-  const local = endpoint(json.localEndpoint, `${path}.localEndpoint`);
-  const remote = endpoint(json.remoteEndpoint, `${path}.remoteEndpoint`);
-  const tags = stringMap(json.tags, `${path}.tags`);
-  const shared = boolean(json.shared, `${path}.shared`);
-  const debug = boolean(json.debug, `${path}.debug`);
-
-  const group = serviceGroup(groups, local.serviceName);
+function spanRow(zipkin: ZipkinSpan, groups: Map<string, ServiceGroup>): SpanRow {
+  const path = `[${zipkin.index}]`;
+  const group = serviceGroup(groups, zipkin.localEndpoint.serviceName);
   const span = emptySpanRow(group.resource, group.scope);
   span.serviceName = group.serviceName;
-  span.traceId = traceId;
-  span.spanId = spanId;
-  span.parentSpanId = parentId === spanId ? '' : parentId;
-  span.name = name;
-  span.kind = spanKind(kindName, tags, `${path}.kind`);
-  decodeAnnotations(json.annotations, `${path}.annotations`, span);
+  span.traceId = padded(zipkin.traceId, 32);
+  span.spanId = padded(zipkin.id, 16);
+  const parentId = padded(zipkin.parentId, 16);
+  span.parentSpanId = parentId === span.spanId ? '' : parentId;
+  span.name = zipkin.name;
+  span.kind = spanKind(zipkin);
+  span.startNs = nanos(zipkin.timestamp, `${path}.timestamp`);
+  span.endNs = span.startNs + zipkin.duration * 1000n;
+  if (span.endNs > UINT64_MAX) throw new ZipkinDecodeError(`${path}.duration: timestamp + duration is past the largest time (2^64-1 ns)`);
+  zipkin.annotations.forEach((annotation, i) => {
+    const event = newSpanEvent();
+    event.timeNs = nanos(annotation.timestamp, `${path}.annotations[${i}].timestamp`);
+    event.name = annotation.value;
+    span.events.push(event);
+  });
 
   const attributes = span.attributes;
-  applyTags(tags, span);
-  if (local.address !== '') addString(attributes, 'network.local.address', local.address);
+  applyTags(zipkin.tags, span);
+  const local = zipkin.localEndpoint;
+  const remote = zipkin.remoteEndpoint;
+  if (local.ipv4 || local.ipv6) addString(attributes, 'network.local.address', local.ipv4 || local.ipv6);
   if (local.port !== 0) addInt(attributes, 'network.local.port', local.port);
   if (remote.serviceName !== '') addString(attributes, 'peer.service', remote.serviceName);
-  if (remote.address !== '') addString(attributes, 'network.peer.address', remote.address);
+  if (remote.ipv4 || remote.ipv6) addString(attributes, 'network.peer.address', remote.ipv4 || remote.ipv6);
   if (remote.port !== 0) addInt(attributes, 'network.peer.port', remote.port);
-  if (shared) addBool(attributes, 'zipkin.shared', true);
-  if (debug) addBool(attributes, 'zipkin.debug', true);
-
-  if (timestamp === 0n) {
-    untimed.count++;
-    if (untimed.first === '') untimed.first = `span ${quoted(name)} (${path}): no timestamp, so no start time`;
-    return;
-  }
-  span.startNs = timestamp * 1000n;
-  span.endNs = span.startNs + duration * 1000n;
-  if (span.endNs > UINT64_MAX) throw new ZipkinDecodeError(`${path}.duration: timestamp + duration is past the largest time (2^64-1 ns)`);
-  batch.addSpan(span);
+  if (zipkin.shared) addBool(attributes, 'zipkin.shared', true);
+  if (zipkin.debug) addBool(attributes, 'zipkin.debug', true);
+  return span;
 }
 
 function serviceGroup(groups: Map<string, ServiceGroup>, localServiceName: string): ServiceGroup {
@@ -167,14 +356,9 @@ const KIND_BY_NAME = new Map<string, number>([
 
 const KIND_BY_TAG = new Map<string, number>([...KIND_BY_NAME, ['INTERNAL', SpanKind.INTERNAL]]);
 
-function spanKind(kindName: string, tags: [string, string][], path: string): number {
-  if (kindName !== '') {
-    const kind = KIND_BY_NAME.get(kindName.toUpperCase());
-    if (kind === undefined) throw wrongType(path, `one of ${[...KIND_BY_NAME.keys()].join(', ')}`, kindName);
-    return kind;
-  }
-  const tag = tags.find(([key]) => key === 'span.kind');
-  return (tag && KIND_BY_TAG.get(tag[1].toUpperCase())) ?? SpanKind.UNSPECIFIED;
+function spanKind(zipkin: ZipkinSpan): number {
+  if (zipkin.kind !== undefined) return KIND_BY_NAME.get(zipkin.kind)!;
+  return KIND_BY_TAG.get(zipkin.tags.get('span.kind')?.toUpperCase() ?? '') ?? SpanKind.UNSPECIFIED;
 }
 
 const STATUS_BY_TAG = new Map<string, number>([
@@ -187,7 +371,7 @@ const STATUS_BY_TAG = new Map<string, number>([
 ]);
 
 /** Tags as string attributes; the status tags as the status. */
-function applyTags(tags: [string, string][], span: SpanRow): void {
+function applyTags(tags: Map<string, string>, span: SpanRow): void {
   let errorTag: string | undefined;
   let description: string | undefined;
   for (const [key, value] of tags) {
@@ -210,92 +394,18 @@ function applyTags(tags: [string, string][], span: SpanRow): void {
   else if (description !== undefined) addString(span.attributes, 'otel.status_description', description); // no status to describe
 }
 
-function decodeAnnotations(list: unknown, path: string, span: SpanRow): void {
-  if (list == null) return;
-  if (!Array.isArray(list)) throw wrongType(path, 'an array', list);
-  for (let i = 0; i < list.length; i++) {
-    const json: unknown = list[i];
-    const at = `${path}[${i}]`;
-    if (!isJsonObject(json)) throw wrongType(at, 'an annotation object', json);
-    const event = newSpanEvent();
-    event.timeNs = micros(json.timestamp, `${at}.timestamp`) * 1000n;
-    event.name = string(json.value, `${at}.value`);
-    span.events.push(event);
-  }
-}
-
-interface Endpoint {
-  serviceName: string;
-  /** ipv4, else ipv6, else '' */
-  address: string;
-  /** 0 when none */
-  port: number;
-}
-
-function endpoint(value: unknown, path: string): Endpoint {
-  if (value == null) return { serviceName: '', address: '', port: 0 };
-  if (!isJsonObject(value)) throw wrongType(path, 'an endpoint object', value);
-  const serviceName = string(value.serviceName, `${path}.serviceName`);
-  const ipv4 = string(value.ipv4, `${path}.ipv4`);
-  const ipv6 = string(value.ipv6, `${path}.ipv6`);
-  const port = value.port ?? 0;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 0xffff) throw wrongType(`${path}.port`, 'a port number (0-65535)', port);
-  return { serviceName, address: ipv4 || ipv6, port };
-}
-
-/** Tags in the order sent; a number or boolean value as its JSON text, a null one left out. */
-function stringMap(value: unknown, path: string): [string, string][] {
-  if (value == null) return [];
-  if (!isJsonObject(value)) throw wrongType(path, 'an object of string values', value);
-  const entries: [string, string][] = [];
-  for (const [key, tag] of Object.entries(value)) {
-    if (tag == null) continue;
-    if (typeof tag === 'string') entries.push([key, tag]);
-    else if (typeof tag === 'number' || typeof tag === 'boolean') entries.push([key, JSON.stringify(tag)]);
-    else throw wrongType(`${path}[${quoted(key)}]`, 'a string', tag);
-  }
-  return entries;
-}
-
 const UINT64_MAX = 2n ** 64n - 1n;
 /** The largest microsecond count whose nanoseconds fit in a uint64. */
 const MAX_MICROS = UINT64_MAX / 1000n;
-const DECIMAL_INTEGER = /^[0-9]+$/;
 
-/**
- * Epoch microseconds (or a duration in them): a non-negative integer, as a number or a
- * decimal string; 0n when absent. A fractional number is rounded to whole microseconds.
- */
-function micros(value: unknown, path: string): bigint {
-  if (value == null) return 0n;
-  let result: bigint | undefined;
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER) result = BigInt(Math.round(value));
-  else if (typeof value === 'string' && DECIMAL_INTEGER.test(value) && value.length <= 20) result = BigInt(value);
-  if (result === undefined || result > MAX_MICROS) throw wrongType(path, 'a number of microseconds (a non-negative integer)', value);
-  return result;
+function nanos(micros: bigint, path: string): bigint {
+  if (micros > MAX_MICROS) throw new ZipkinDecodeError(`${path}: ${micros} µs is past the largest time (2^64-1 ns)`);
+  return micros * 1000n;
 }
 
-/**
- * A Zipkin id as lowercase hex, left-padded with zeros: trace ids to 32 digits (64-bit ones
- * from 16), span ids to 16. Whether the result is a valid id is SpanBatchBuilder's call.
- */
-function paddedHexId(value: unknown, path: string, traceId: boolean): string {
-  const id = string(value, path).toLowerCase();
-  if (id === '') return '';
-  const digits = traceId ? 32 : 16;
-  return id.length < digits ? id.padStart(digits, '0') : id;
-}
-
-function string(value: unknown, path: string): string {
-  if (value == null) return '';
-  if (typeof value !== 'string') throw wrongType(path, 'a string', value);
-  return value;
-}
-
-function boolean(value: unknown, path: string): boolean {
-  if (value == null) return false;
-  if (typeof value !== 'boolean') throw wrongType(path, 'true or false', value);
-  return value;
+/** A hex id left-padded with zeros to `digits` (64-bit trace ids to 128 bits); '' stays ''. */
+function padded(id: string, digits: number): string {
+  return id === '' ? '' : id.padStart(digits, '0');
 }
 
 function addString(attributes: Attributes, key: string, value: string): void {
@@ -311,10 +421,6 @@ function addInt(attributes: Attributes, key: string, value: number): void {
 function addBool(attributes: Attributes, key: string, value: boolean): void {
   attributes.boolKeys.push(key);
   attributes.boolValues.push(value);
-}
-
-function wrongType(path: string, expected: string, got: unknown): ZipkinDecodeError {
-  return new ZipkinDecodeError(wrongTypeMessage(path, expected, got));
 }
 
 /** A name or key, quoted and shortened, for a message. */
