@@ -17,6 +17,7 @@ export interface Config {
   otlpGrpcPort: number;
   zipkinPort: number;
   jaegerPort: number;
+  tempoPort: number;
   /** Data older than this is dropped, a day at a time; 0 keeps everything. */
   retentionNs: bigint;
   /** fdatasync the WAL before acknowledging (group-committed). */
@@ -44,6 +45,7 @@ const settings: Setting[] = [
   { key: 'otlpGrpcPort', flag: 'otlp-grpc-port', env: 'SKEIN_OTLP_GRPC_PORT', default: '4317', parse: parsePort, help: 'OTLP/gRPC receiver' },
   { key: 'zipkinPort', flag: 'zipkin-port', env: 'SKEIN_ZIPKIN_PORT', default: '9411', parse: parsePort, help: 'Zipkin receiver (POST /api/v2/spans)' },
   { key: 'jaegerPort', flag: 'jaeger-port', env: 'SKEIN_JAEGER_PORT', default: '14268', parse: parsePort, help: 'Jaeger Thrift receiver (POST /api/traces)' },
+  { key: 'tempoPort', flag: 'tempo-port', env: 'SKEIN_TEMPO_PORT', default: '3200', parse: parsePort, help: "Grafana Tempo's query API (GET /api/traces/{id}, /api/search...)" },
   { key: 'retentionNs', flag: 'retention', env: 'SKEIN_RETENTION', default: '7d', parse: parseDuration, help: "how long to keep spans, e.g. 7d, 48h; '0' keeps them forever" },
   { key: 'walFsync', flag: 'wal-fsync', env: 'SKEIN_WAL_FSYNC', default: 'true', parse: parseBool, help: 'fdatasync the write-ahead log before acknowledging a request' },
   { key: 'maxRequestBytes', flag: 'max-request-bytes', env: 'SKEIN_MAX_REQUEST_BYTES', default: String(20 * 1024 * 1024), parse: parsePositiveInt, help: 'largest request body accepted, after decompression' },

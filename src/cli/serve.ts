@@ -9,6 +9,7 @@ import { otlpHttpApp } from '../api/otlp-http.ts';
 import { jaegerHttpApp, zipkinHttpApp } from '../api/zipkin-jaeger-http.ts';
 import { startOtlpGrpc } from '../api/otlp-grpc.ts';
 import { skeinApi } from '../api/skein-api.ts';
+import { tempoApi } from '../api/tempo-api.ts';
 import { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { WriteAheadLog } from '../pipeline/wal.ts';
 import { decodePayload } from '../receive/wire-format.ts';
@@ -18,7 +19,7 @@ import type { Config } from './config.ts';
 const RETENTION_SWEEP_MS = 10 * 60 * 1000;
 
 export interface RunningSkein {
-  ports: { http: number; otlpHttp: number; otlpGrpc: number; zipkin: number; jaeger: number };
+  ports: { http: number; otlpHttp: number; otlpGrpc: number; zipkin: number; jaeger: number; tempo: number };
   stop(): Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   const otlpGrpc = await startOtlpGrpc(sink, config.host, config.otlpGrpcPort, config.maxRequestBytes, logger);
   const zipkin = await listen(zipkinHttpApp(sink, store, config.maxRequestBytes, logger).fetch, config.host, config.zipkinPort);
   const jaeger = await listen(jaegerHttpApp(sink, config.maxRequestBytes, logger).fetch, config.host, config.jaegerPort);
+  const tempo = await listen(tempoApi(store, () => accepting, logger).fetch, config.host, config.tempoPort);
 
   await pipeline.start(); // replays what the WAL holds beyond the last checkpoint
   accepting = true;
@@ -55,7 +57,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   const sweeper = setInterval(sweep, RETENTION_SWEEP_MS);
   sweeper.unref();
 
-  const ports = { http: api.port, otlpHttp: otlpHttp.port, otlpGrpc: otlpGrpc.port, zipkin: zipkin.port, jaeger: jaeger.port };
+  const ports = { http: api.port, otlpHttp: otlpHttp.port, otlpGrpc: otlpGrpc.port, zipkin: zipkin.port, jaeger: jaeger.port, tempo: tempo.port };
   logger.info({ ports, dataDir: config.dataDir, storage: config.storage }, 'Skein is ready');
 
   return {
@@ -65,7 +67,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
       clearInterval(sweeper);
       await Promise.all([otlpHttp.close(), otlpGrpc.close(), zipkin.close(), jaeger.close()]);
       await pipeline.close(); // flushes every accepted span to the store
-      await api.close();
+      await Promise.all([api.close(), tempo.close()]);
       await store.close();
       logger.info('Skein stopped; everything received is in the store');
     },

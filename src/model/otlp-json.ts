@@ -100,46 +100,76 @@ export function jsonDouble(value: number): number | string {
   return value;
 }
 
+/** The spans of one resource and scope. */
+export interface ScopeGroup {
+  scope: Scope;
+  spans: SpanRow[];
+}
+
+/** The spans of one resource, by scope. */
+export interface ResourceGroup {
+  resource: Resource;
+  scopes: ScopeGroup[];
+}
+
 /**
- * Groups the spans under their resource and scope, in order of first appearance. Spans
- * whose resources (or scopes) are distinct objects with equal content share one group, as
- * rows read back from the store do not share objects.
+ * Groups the spans under their resource and scope, in order of first appearance, as OTLP
+ * nests them (ResourceSpans > ScopeSpans > spans). Spans whose resources (or scopes) are
+ * distinct objects with equal content share one group, as rows read back from the store
+ * do not share objects; a group holds the first of its equal objects.
  */
-export function spansToOtlpJson(spans: readonly SpanRow[]): TracesDataJson {
-  const resourceGroups = new Map<string, { json: ResourceSpansJson; scopeGroups: Map<string, ScopeSpansJson> }>();
-  // Encoding a resource or scope once per object, not once per span.
-  const encodedResources = new Map<Resource, { key: string; json: ResourceJson }>();
-  const encodedScopes = new Map<Scope, { key: string; json: ScopeJson }>();
+export function groupSpans(spans: readonly SpanRow[]): ResourceGroup[] {
+  const resourceGroups = new Map<string, { group: ResourceGroup; scopeGroups: Map<string, ScopeGroup> }>();
+  // Content keys are made once per object, not once per span.
+  const resourceKeys = new Map<Resource, string>();
+  const scopeKeys = new Map<Scope, string>();
 
   for (const span of spans) {
-    let resource = encodedResources.get(span.resource);
-    if (resource === undefined) {
-      const json = resourceToJson(span.resource);
-      resource = { key: JSON.stringify([json, span.resource.schemaUrl]), json };
-      encodedResources.set(span.resource, resource);
-    }
-    let resourceGroup = resourceGroups.get(resource.key);
+    const resourceKey = contentKey(resourceKeys, span.resource, resourceContentKey);
+    let resourceGroup = resourceGroups.get(resourceKey);
     if (resourceGroup === undefined) {
-      resourceGroup = { json: { resource: resource.json, scopeSpans: [], schemaUrl: span.resource.schemaUrl }, scopeGroups: new Map() };
-      resourceGroups.set(resource.key, resourceGroup);
+      resourceGroup = { group: { resource: span.resource, scopes: [] }, scopeGroups: new Map() };
+      resourceGroups.set(resourceKey, resourceGroup);
     }
 
-    let scope = encodedScopes.get(span.scope);
-    if (scope === undefined) {
-      const json = scopeToJson(span.scope);
-      scope = { key: JSON.stringify([json, span.scope.schemaUrl]), json };
-      encodedScopes.set(span.scope, scope);
-    }
-    let scopeGroup = resourceGroup.scopeGroups.get(scope.key);
+    const scopeKey = contentKey(scopeKeys, span.scope, scopeContentKey);
+    let scopeGroup = resourceGroup.scopeGroups.get(scopeKey);
     if (scopeGroup === undefined) {
-      scopeGroup = { scope: scope.json, spans: [], schemaUrl: span.scope.schemaUrl };
-      resourceGroup.scopeGroups.set(scope.key, scopeGroup);
-      resourceGroup.json.scopeSpans.push(scopeGroup);
+      scopeGroup = { scope: span.scope, spans: [] };
+      resourceGroup.scopeGroups.set(scopeKey, scopeGroup);
+      resourceGroup.group.scopes.push(scopeGroup);
     }
 
-    scopeGroup.spans.push(spanToJson(span));
+    scopeGroup.spans.push(span);
   }
-  return { resourceSpans: Array.from(resourceGroups.values(), (group) => group.json) };
+  return Array.from(resourceGroups.values(), ({ group }) => group);
+}
+
+function contentKey<T>(keys: Map<T, string>, object: T, keyOf: (object: T) => string): string {
+  let key = keys.get(object);
+  if (key === undefined) {
+    key = keyOf(object);
+    keys.set(object, key);
+  }
+  return key;
+}
+
+const resourceContentKey = (resource: Resource) => JSON.stringify([resourceToJson(resource), resource.schemaUrl]);
+const scopeContentKey = (scope: Scope) => JSON.stringify([scopeToJson(scope), scope.schemaUrl]);
+
+/** The spans as an OTLP/JSON TracesData, grouped by resource and scope (see groupSpans). */
+export function spansToOtlpJson(spans: readonly SpanRow[]): TracesDataJson {
+  return {
+    resourceSpans: groupSpans(spans).map(({ resource, scopes }) => ({
+      resource: resourceToJson(resource),
+      scopeSpans: scopes.map(({ scope, spans: scopeSpans }) => ({
+        scope: scopeToJson(scope),
+        spans: scopeSpans.map(spanToJson),
+        schemaUrl: scope.schemaUrl,
+      })),
+      schemaUrl: resource.schemaUrl,
+    })),
+  };
 }
 
 function resourceToJson(resource: Resource): ResourceJson {

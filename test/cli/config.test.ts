@@ -12,6 +12,9 @@ test('defaults', () => {
   assert.equal(config.httpPort, 16686);
   assert.equal(config.otlpHttpPort, 4318);
   assert.equal(config.otlpGrpcPort, 4317);
+  assert.equal(config.zipkinPort, 9411);
+  assert.equal(config.jaegerPort, 14268);
+  assert.equal(config.tempoPort, 3200);
   assert.equal(config.retentionNs, 7n * 86_400_000_000_000n);
   assert.equal(config.walFsync, true);
 });
@@ -31,10 +34,17 @@ test('flags beat environment, environment beats the config file', () => {
   const fromJson = loadConfig([], { SKEIN_CONFIG: json });
   assert.equal(fromJson.dataDir, '/var/lib/skein');
   assert.equal(fromJson.retentionNs, 0n);
+
+  const tempoFile = join(dir, 'tempo.yaml');
+  writeFileSync(tempoFile, 'tempo-port: 3201\n');
+  assert.equal(loadConfig(['--config', tempoFile], {}).tempoPort, 3201);
+  assert.equal(loadConfig(['--config', tempoFile], { SKEIN_TEMPO_PORT: '3202' }).tempoPort, 3202);
+  assert.equal(loadConfig(['--config', tempoFile, '--tempo-port', '3203'], { SKEIN_TEMPO_PORT: '3202' }).tempoPort, 3203);
 });
 
 test('bad settings are named', () => {
   assert.throws(() => loadConfig(['--http-port', '70000'], {}), (e: unknown) => e instanceof ConfigError && /--http-port/.test(e.message));
+  assert.throws(() => loadConfig([], { SKEIN_TEMPO_PORT: 'x' }), (e: unknown) => e instanceof ConfigError && /SKEIN_TEMPO_PORT/.test(e.message));
   assert.throws(() => loadConfig([], { SKEIN_RETENTION: 'a week' }), (e: unknown) => e instanceof ConfigError && /SKEIN_RETENTION/.test(e.message));
   assert.throws(() => loadConfig(['--no-such-flag'], {}), ConfigError);
   const dir = mkdtempSync(join(tmpdir(), 'skein-config-'));
@@ -44,8 +54,9 @@ test('bad settings are named', () => {
 
 test('help lists every flag with its environment variable', () => {
   const text = usage();
-  for (const flag of ['--data-dir', '--http-port', '--otlp-http-port', '--otlp-grpc-port', '--storage', '--retention', '--config']) {
+  for (const flag of ['--data-dir', '--http-port', '--otlp-http-port', '--otlp-grpc-port', '--tempo-port', '--storage', '--retention', '--config']) {
     assert.ok(text.includes(flag), flag);
   }
   assert.ok(text.includes('SKEIN_DATA_DIR'));
+  assert.ok(text.includes('SKEIN_TEMPO_PORT'));
 });

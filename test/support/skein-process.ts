@@ -14,6 +14,7 @@ export interface SkeinProcess {
   otlpGrpcAddress: string;
   zipkinUrl: string;
   jaegerUrl: string;
+  tempoUrl: string;
   child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -35,7 +36,7 @@ export async function freePort(): Promise<number> {
 
 export async function startSkeinProcess(options: { dataDir?: string; args?: string[] } = {}): Promise<SkeinProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skein-test-'));
-  const [http, otlpHttp, otlpGrpc, zipkin, jaeger] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [http, otlpHttp, otlpGrpc, zipkin, jaeger, tempo] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
     [
@@ -48,6 +49,7 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
       '--otlp-grpc-port', String(otlpGrpc),
       '--zipkin-port', String(zipkin),
       '--jaeger-port', String(jaeger),
+      '--tempo-port', String(tempo),
       '--retention', '0',
       ...(options.args ?? []),
     ],
@@ -78,6 +80,7 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
     otlpGrpcAddress: `127.0.0.1:${otlpGrpc}`,
     zipkinUrl: `http://127.0.0.1:${zipkin}`,
     jaegerUrl: `http://127.0.0.1:${jaeger}`,
+    tempoUrl: `http://127.0.0.1:${tempo}`,
     child,
     output: () => output,
     async stop() {
