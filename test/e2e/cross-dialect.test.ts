@@ -1,12 +1,13 @@
 // The same traces through every query dialect. Real clients send them: the OpenTelemetry
 // JS SDK (two services over OTLP), the Go zipkin client (64-bit ids), Python's aiozipkin
 // (128-bit ids) and the OpenTelemetry Go SDK's Jaeger exporter. Each dialect (Skein's API,
-// Jaeger, Jaeger api_v3, Zipkin) must give back the same spans with the same parents, services, names
+// Jaeger, Jaeger api_v3, Zipkin, Tempo as JSON and protobuf) must give back the same spans with the same parents, services, names
 // and times, find the trace by search, and show the same service dependencies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SpanRow } from '../../src/model/span.ts';
 import { decodeJaegerThrift } from '../../src/receive/jaeger-thrift.ts';
+import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
 import { decodeZipkinJson } from '../../src/receive/zipkin-json.ts';
 import { startOtelService, tracedCall, type OtelService } from '../support/otel-service.ts';
 import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
@@ -110,11 +111,25 @@ async function readJaegerV3(traceId: string): Promise<Normalized> {
   return normalizeOtlpJson((await getJson(`${skein.httpUrl}/api/v3/traces/${traceId}`)).result.resourceSpans);
 }
 
+/** Tempo: OTLP/JSON under `batches`. */
+async function readTempo(traceId: string): Promise<Normalized> {
+  return normalizeOtlpJson((await getJson(`${skein.tempoUrl}/api/traces/${traceId}`)).batches);
+}
+
+/** Tempo as Grafana asks for it: protobuf (tempopb.Trace, wire-compatible with an OTLP export request). */
+async function readTempoProtobuf(traceId: string): Promise<Normalized> {
+  const res = await fetch(`${skein.tempoUrl}/api/traces/${traceId}`, { headers: { Accept: 'application/protobuf' } });
+  assert.equal(res.status, 200);
+  return normalizeRows(decodeOtlpProto(Buffer.from(await res.arrayBuffer())).spans);
+}
+
 const dialects: Record<string, (traceId: string) => Promise<Normalized>> = {
   skein: readSkein,
   jaeger: readJaeger,
   'jaeger api_v3': readJaegerV3,
   zipkin: readZipkin,
+  tempo: readTempo,
+  'tempo protobuf': readTempoProtobuf,
 };
 
 test('every dialect returns the same spans for every client\'s trace, as the clients sent them', async () => {
@@ -146,7 +161,15 @@ test('every dialect\'s search finds each trace by its root service', async () =>
     });
     const v3Ids = (await getJson(`${skein.httpUrl}/api/v3/trace-summaries?${v3}`)).summaries.map((t: any) => t.traceId);
     const zipkinIds = (await getJson(`${skein.zipkinUrl}/api/v2/traces?serviceName=${service}&endTs=${Math.floor(window.endUs / 1000)}&lookback=61000&limit=100`)).map((t: any) => t[0].traceId.padStart(32, '0'));
-    for (const [name, ids] of Object.entries({ skein: skeinIds, jaeger: jaegerIds, 'jaeger api_v3': v3Ids, zipkin: zipkinIds })) {
+    const tempo = new URLSearchParams({
+      tags: `service.name="${service}"`,
+      start: String(Math.floor(window.startUs / 1e6)),
+      end: String(Math.ceil(window.endUs / 1e6)),
+      limit: '100',
+    });
+    const tempoIds = (await getJson(`${skein.tempoUrl}/api/search?${tempo}`)).traces.map((t: any) => t.traceID.padStart(32, '0'));
+    const found = { skein: skeinIds, jaeger: jaegerIds, 'jaeger api_v3': v3Ids, zipkin: zipkinIds, tempo: tempoIds };
+    for (const [name, ids] of Object.entries(found)) {
       assert.ok(ids.includes(traceId), `${name} search for ${service} finds ${traceId}: ${ids.join()}`);
     }
   }

@@ -6,6 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { decodeJaegerThrift } from '../../src/receive/jaeger-thrift.ts';
 import { decodeZipkinJson } from '../../src/receive/zipkin-json.ts';
+import { decodeZipkinV1Json } from '../../src/receive/zipkin-v1-json.ts';
+import { SpanKind } from '../../src/model/span.ts';
+import { randomHex } from '../support/otlp-payloads.ts';
 import { expectTracesReadBack } from '../support/read-back.ts';
 import { useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
@@ -52,6 +55,37 @@ test('Zipkin: malformed JSON or protobuf is 400 naming the problem', async () =>
   const proto = await postZipkin(Buffer.from([1, 2, 3]), { 'Content-Type': 'application/x-protobuf' });
   assert.equal(proto.status, 400);
   assert.match(await proto.text(), /^invalid Zipkin protobuf: /);
+});
+
+test('Zipkin v1 JSON: a client/server span shared under one id becomes both halves', async () => {
+  const traceId = randomHex(8);
+  const [root, call] = [randomHex(8), randomHex(8)];
+  const nowUs = Date.now() * 1000;
+  const front = { serviceName: 'v1-front', ipv4: '10.0.0.1' };
+  const back = { serviceName: 'v1-back', ipv4: '10.0.0.2' };
+  const body = JSON.stringify([
+    { traceId, id: root, name: 'get /', timestamp: nowUs, duration: 9000, annotations: [{ timestamp: nowUs, value: 'sr', endpoint: front }, { timestamp: nowUs + 9000, value: 'ss', endpoint: front }] },
+    {
+      traceId, id: call, parentId: root, name: 'get /api', timestamp: nowUs + 1000, duration: 5000,
+      annotations: [
+        { timestamp: nowUs + 1000, value: 'cs', endpoint: front },
+        { timestamp: nowUs + 2000, value: 'sr', endpoint: back },
+        { timestamp: nowUs + 5000, value: 'ss', endpoint: back },
+        { timestamp: nowUs + 6000, value: 'cr', endpoint: front },
+      ],
+      binaryAnnotations: [{ key: 'http.path', value: '/api', endpoint: front }],
+    },
+  ]);
+  const res = await fetch(`${skein.zipkinUrl}/api/v1/spans`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  assert.equal(res.status, 202, await res.text());
+  const sent = decodeZipkinV1Json(body).spans;
+  assert.deepEqual(
+    sent.map((s) => [s.serviceName, s.spanId, s.kind]).sort(),
+    [['v1-back', call, SpanKind.SERVER], ['v1-front', call, SpanKind.CLIENT], ['v1-front', root, SpanKind.SERVER]].sort(),
+  );
+  await expectTracesReadBack(skein.httpUrl, sent);
+  const bad = await fetch(`${skein.zipkinUrl}/api/v1/spans`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[{"traceId": 1}]' });
+  assert.equal(bad.status, 400);
 });
 
 test('Jaeger Thrift Batch from the Go SDK ingests and reads back', { skip: skipWithoutTestdata }, async () => {
