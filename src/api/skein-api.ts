@@ -3,6 +3,8 @@
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { serviceGraph } from '../analyze/service-graph.ts';
+import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
+import type { SpanRow } from '../model/span.ts';
 import { spansToOtlpJson } from '../model/otlp-json.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseTime, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
@@ -37,6 +39,13 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     const spans = await store.getTrace(traceId);
     if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
     return c.json(spansToOtlpJson(spans));
+  });
+
+  app.get('/api/v1/traces/:traceId/analysis', async (c) => {
+    const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
+    const spans = await store.getTrace(traceId);
+    if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
+    return c.json(traceAnalysisJson(analyzeTrace(spans)));
   });
 
   app.get('/api/v1/search', async (c) => {
@@ -86,6 +95,28 @@ function summaryJson(t: TraceSummary) {
     spanCount: t.spanCount,
     errorCount: t.errorCount,
     services: t.services,
+  };
+}
+
+function traceAnalysisJson({ criticalPath, errorOrigins, stats }: TraceAnalysis) {
+  const spanRef = (span: SpanRow) => ({ spanId: span.spanId, service: span.serviceName, name: span.name, kind: spanKindName(span.kind) });
+  return {
+    criticalPath: {
+      durationNanos: String(criticalPath.durationNs),
+      segments: criticalPath.segments.map((s) => ({ ...spanRef(s.span), startTimeUnixNano: String(s.startNs), endTimeUnixNano: String(s.endNs) })),
+      byService: criticalPath.byService.map((s) => ({ service: s.service, durationNanos: String(s.durationNs), share: s.share })),
+    },
+    errorOrigins: errorOrigins.map((span) => ({ ...spanRef(span), statusMessage: span.statusMessage })),
+    stats: stats.map((s) => ({
+      service: s.service,
+      operation: s.operation,
+      count: s.count,
+      errors: s.errors,
+      totalNanos: String(s.totalNs),
+      selfNanos: String(s.selfNs),
+      minNanos: String(s.minNs),
+      maxNanos: String(s.maxNs),
+    })),
   };
 }
 

@@ -101,6 +101,21 @@ test('errors: unknown trace 404, bad parameters 400 naming them', async () => {
   assert.equal((await getJson('/api/v1/nothing-here', 404)).error.status, 404);
 });
 
+test('trace analysis: critical path, error origins and statistics', async () => {
+  // The failing trace: root GET /checkout [0, 1 ms], step-1 (ERROR) and step-2 starting
+  // 1 and 2 µs in and ending 1 and 2 µs after the root (a skewed clock).
+  const analysis = await getJson(`/api/v1/traces/${sent.failing}/analysis`);
+  assert.deepEqual(
+    analysis.criticalPath.segments.map((s: any) => [s.name, BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)]),
+    [['GET /checkout', 2_000n], ['step-2', 998_000n]],
+  );
+  assert.equal(analysis.criticalPath.durationNanos, '1000000');
+  assert.deepEqual(analysis.criticalPath.byService, [{ service: 'api-checkout', durationNanos: '1000000', share: 1 }]);
+  assert.deepEqual(analysis.errorOrigins.map((s: any) => [s.name, s.service, s.statusMessage]), [['step-1', 'api-checkout', 'card declined']]);
+  assert.deepEqual(analysis.stats.map((s: any) => [s.operation, s.count, s.errors]).sort(), [['GET /checkout', 1, 0], ['step-1', 1, 1], ['step-2', 1, 0]]);
+  await getJson('/api/v1/traces/0123456789abcdef0123456789abcdef/analysis', 404);
+});
+
 test('a 64-bit trace id finds the trace stored with zero-padding', async () => {
   const request = otlpJsonRequest({ service: 'api-short-id' });
   const shortId = request.traceIds[0].slice(16);

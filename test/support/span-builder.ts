@@ -1,5 +1,6 @@
 // Builds SpanRows for store tests: every field has a plain default, a test names only
-// what it is about. Ids come from a counter, so runs are repeatable.
+// what it is about. Ids come from a counter, so runs are repeatable; a fixed first digit
+// keeps them off zero and unique (padding with that digit would not).
 import {
   emptyAttributes,
   emptySpanRow,
@@ -14,12 +15,12 @@ let idCounter = 0;
 
 /** A fresh 32-hex-digit trace id. */
 export function newTraceId(): string {
-  return (++idCounter).toString(16).padStart(32, 'a');
+  return `a${(++idCounter).toString(16).padStart(31, '0')}`;
 }
 
 /** A fresh 16-hex-digit span id. */
 export function newSpanId(): string {
-  return (++idCounter).toString(16).padStart(16, 'b');
+  return `b${(++idCounter).toString(16).padStart(15, '0')}`;
 }
 
 export interface AttributeValues {

@@ -1,0 +1,57 @@
+// Per service and operation of one trace: how many spans, their total and self time
+// (a span's time not covered by any of its children), as Jaeger UI's trace statistics.
+import { StatusCode, type SpanRow } from '../model/span.ts';
+import { traceTree, type TraceTree } from './trace-tree.ts';
+
+export interface OperationStats {
+  service: string;
+  operation: string;
+  count: number;
+  totalNs: bigint;
+  selfNs: bigint;
+  minNs: bigint;
+  maxNs: bigint;
+  errors: number;
+}
+
+/** Sorted by self time, largest first (ties by service, then operation). */
+export function traceStats(spans: readonly SpanRow[], tree: TraceTree = traceTree(spans)): OperationStats[] {
+  const stats = new Map<string, OperationStats>();
+  for (const span of spans) {
+    const key = `${span.serviceName}\u0000${span.name}`;
+    const duration = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
+    const self = selfTime(span, tree.children.get(span)!);
+    const known = stats.get(key);
+    if (!known) {
+      stats.set(key, { service: span.serviceName, operation: span.name, count: 1, totalNs: duration, selfNs: self, minNs: duration, maxNs: duration, errors: isError(span) });
+      continue;
+    }
+    known.count++;
+    known.totalNs += duration;
+    known.selfNs += self;
+    if (duration < known.minNs) known.minNs = duration;
+    if (duration > known.maxNs) known.maxNs = duration;
+    known.errors += isError(span);
+  }
+  return [...stats.values()].sort(
+    (a, b) => (a.selfNs === b.selfNs ? a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation) : a.selfNs > b.selfNs ? -1 : 1),
+  );
+}
+
+const isError = (span: SpanRow) => (span.statusCode === StatusCode.ERROR ? 1 : 0);
+
+/** The span's duration less the union of its children's intervals (clipped to the span). */
+export function selfTime(span: SpanRow, children: readonly SpanRow[]): bigint {
+  if (span.endNs <= span.startNs) return 0n;
+  let covered = 0n;
+  let reach = span.startNs;
+  for (const child of [...children].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0))) {
+    const start = child.startNs > reach ? child.startNs : reach;
+    const end = child.endNs < span.endNs ? child.endNs : span.endNs;
+    if (end > start) {
+      covered += end - start;
+      reach = end;
+    }
+  }
+  return span.endNs - span.startNs - covered;
+}
