@@ -6,9 +6,10 @@ import { serviceGraph } from '../analyze/service-graph.ts';
 import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
 import type { SpanRow } from '../model/span.ts';
 import { spansToOtlpJson } from '../model/otlp-json.ts';
-import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseTime, spanKindName } from '../query/search-params.ts';
+import { parseDurationNs } from '../query/duration.ts';
+import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
-import type { AttributeScope, SpanStore, TraceSummary } from '../store/span-store.ts';
+import type { AttributeScope, RedRow, SpanStore, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
@@ -59,6 +60,24 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     return c.json(serviceGraph(await store.serviceCalls(startNs, endNs)));
   });
 
+  app.get('/api/v1/metrics', async (c) => {
+    const [startNs, endNs] = timeRange(c);
+    const step = c.req.query('step');
+    const stepNs = step ? parseParam('step', step, parseDurationNs) : endNs - startNs + 1n;
+    if (stepNs <= 0n) throw new ParamError('step', 'must be positive');
+    if ((endNs - startNs) / stepNs > MAX_METRIC_STEPS) throw new ParamError('step', `makes more than ${MAX_METRIC_STEPS} steps in the window`);
+    const kinds = c.req.queries('spanKind')?.map((kind) => parseParam('spanKind', kind, parseSpanKind));
+    const rows = await store.redMetrics({
+      startNs,
+      endNs,
+      stepNs,
+      service: c.req.query('service') || undefined,
+      operation: c.req.query('operation') || undefined,
+      spanKinds: kinds,
+    });
+    return c.json({ stepNanos: String(stepNs), series: redSeries(rows, stepNs) });
+  });
+
   app.get('/api/v1/attributes', async (c) => {
     const [startNs, endNs] = timeRange(c);
     return c.json({ attributes: await store.listAttributeNames(startNs, endNs) });
@@ -96,6 +115,30 @@ function summaryJson(t: TraceSummary) {
     errorCount: t.errorCount,
     services: t.services,
   };
+}
+
+/** Most time steps one metrics query may ask for. */
+const MAX_METRIC_STEPS = 10_000n;
+
+/** Store rows → one series per service and operation, with rates per second. */
+function redSeries(rows: RedRow[], stepNs: bigint) {
+  const seconds = Number(stepNs) / 1e9;
+  const series = new Map<string, { service: string; operation: string; points: object[] }>();
+  for (const row of rows) {
+    const key = `${row.service}\u0000${row.operation}`;
+    if (!series.has(key)) series.set(key, { service: row.service, operation: row.operation, points: [] });
+    series.get(key)!.points.push({
+      timeUnixNano: String(row.stepStartNs),
+      count: row.count,
+      errors: row.errors,
+      rate: row.count / seconds,
+      errorRate: row.errors / row.count,
+      p50Nanos: row.p50Ns,
+      p95Nanos: row.p95Ns,
+      p99Nanos: row.p99Ns,
+    });
+  }
+  return [...series.values()];
 }
 
 function traceAnalysisJson({ criticalPath, errorOrigins, stats }: TraceAnalysis) {

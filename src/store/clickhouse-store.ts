@@ -8,6 +8,8 @@ import type {
   AttributeName,
   AttributeScope,
   Operation,
+  RedQuery,
+  RedRow,
   ServiceCalls,
   SpanStore,
   TraceQuery,
@@ -246,6 +248,44 @@ ORDER BY caller, callee, callee_kind`);
         calleeKind: row.callee_kind as ServiceCalls['calleeKind'],
         calls: Number(row.calls),
         errors: Number(row.errors),
+        p50Ns,
+        p95Ns,
+        p99Ns,
+      };
+    });
+  }
+
+  async redMetrics(query: RedQuery): Promise<RedRow[]> {
+    const conditions = timeConditions(query.startNs, query.endNs);
+    if (query.service !== undefined) conditions.push(`service_name = ${sqlString(query.service)}`);
+    if (query.operation !== undefined) conditions.push(`name = ${sqlString(query.operation)}`);
+    if (query.spanKinds !== undefined) {
+      if (query.spanKinds.length === 0) return [];
+      conditions.push(`kind IN (${query.spanKinds.map((kind) => integer(kind, 'spanKind')).join(', ')})`);
+    }
+    const start = clampNs(query.startNs);
+    const step = query.stepNs;
+    if (step !== undefined && step <= 0n) throw new RangeError(`stepNs must be positive, got ${step}`);
+    // Steps are aligned to the window's start, so the first step starts with the window.
+    const stepStart = step === undefined ? sqlUInt64(start) : `${sqlUInt64(start)} + intDiv(start_ns - ${sqlUInt64(start)}, ${sqlUInt64(step)}) * ${sqlUInt64(step)}`;
+    const rows = await this.transport.query(`
+SELECT service_name, name,
+  toString(${stepStart}) AS step_start,
+  count() AS spans,
+  countIf(status_code = ${StatusCode.ERROR}) AS error_spans,
+  quantiles(0.5, 0.95, 0.99)(toInt64(end_ns) - toInt64(start_ns)) AS duration_quantiles
+FROM ${SPANS_TABLE}
+WHERE ${conditions.join(' AND ')}
+GROUP BY service_name, name, step_start
+ORDER BY service_name, name, toUInt64(step_start)`);
+    return rows.map((row) => {
+      const [p50Ns, p95Ns, p99Ns] = row.duration_quantiles as number[];
+      return {
+        service: row.service_name as string,
+        operation: row.name as string,
+        stepStartNs: BigInt(row.step_start as string),
+        count: Number(row.spans),
+        errors: Number(row.error_spans),
         p50Ns,
         p95Ns,
         p99Ns,

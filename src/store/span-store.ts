@@ -90,6 +90,29 @@ export interface ServiceCalls {
   p99Ns: number;
 }
 
+export interface RedQuery {
+  startNs: bigint;
+  endNs: bigint;
+  /** Width of a time step, ns; the whole window is one step when absent. */
+  stepNs?: bigint;
+  service?: string;
+  operation?: string;
+  /** Only spans of these kinds (OTLP numbers), e.g. SERVER and CONSUMER for what a service serves. */
+  spanKinds?: number[];
+}
+
+export interface RedRow {
+  service: string;
+  operation: string;
+  /** Start of the step, ns since the epoch (the window's start when there are no steps). */
+  stepStartNs: bigint;
+  count: number;
+  errors: number;
+  p50Ns: number;
+  p95Ns: number;
+  p99Ns: number;
+}
+
 /** Spans already in the store's write format (see SpanStore.encode). */
 export interface EncodedSpans {
   bytes: Buffer;
@@ -132,6 +155,12 @@ export interface SpanStore {
    * ServiceCalls. One row per (caller, callee), sorted by caller then callee.
    */
   serviceCalls(startNs: bigint, endNs: bigint): Promise<ServiceCalls[]>;
+  /**
+   * Rate, errors and duration percentiles (RED) of spans that started between the times,
+   * per service and operation and per time step, computed in the store. One row per
+   * (service, operation, step) that has spans, sorted by service, operation, step.
+   */
+  redMetrics(query: RedQuery): Promise<RedRow[]>;
   /** Drops whole days of data older than the cutoff; returns how many days went. */
   dropBefore(cutoffNs: bigint): Promise<number>;
   close(): Promise<void>;

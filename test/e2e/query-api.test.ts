@@ -116,6 +116,23 @@ test('trace analysis: critical path, error origins and statistics', async () => 
   await getJson('/api/v1/traces/0123456789abcdef0123456789abcdef/analysis', 404);
 });
 
+test('RED metrics per service and operation, by span kind, in steps', async () => {
+  const window = `start=${Date.now() - 3_600_000}&end=${Date.now()}`;
+  const served = await getJson(`/api/v1/metrics?service=api-checkout&spanKind=server&step=2h&${window}`);
+  assert.equal(served.stepNanos, '7200000000000');
+  assert.equal(served.series.length, 1);
+  const [{ operation, points }] = served.series;
+  assert.equal(operation, 'GET /checkout');
+  assert.deepEqual(points.map((p: any) => [p.count, p.errors, p.errorRate]), [[5, 0, 0]]);
+  assert.equal(points[0].rate, 5 / 7200);
+  const all = await getJson(`/api/v1/metrics?service=api-checkout&${window}`);
+  const step1 = all.series.find((s: any) => s.operation === 'step-1');
+  assert.deepEqual(step1.points.map((p: any) => [p.count, p.errors]), [[5, 1]]);
+  assert.ok(step1.points[0].p99Nanos >= step1.points[0].p50Nanos);
+  assert.match((await getJson(`/api/v1/metrics?step=1ns&${window}`, 400)).error.message, /'step'/);
+  assert.match((await getJson('/api/v1/metrics?spanKind=sideways', 400)).error.message, /'spanKind'/);
+});
+
 test('a 64-bit trace id finds the trace stored with zero-padding', async () => {
   const request = otlpJsonRequest({ service: 'api-short-id' });
   const shortId = request.traceIds[0].slice(16);

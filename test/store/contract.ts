@@ -670,6 +670,34 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       ]);
     });
 
+    it('computes RED metrics per service, operation and step', async () => {
+      const { start, end, prefix } = slot();
+      const [api, db] = [`${prefix}api`, `${prefix}db`];
+      const minute = 60n * SECOND;
+      const at = (offset: bigint, service: string, name: string, durationMs: bigint, extra: Partial<SpanRow> = {}) =>
+        span({ traceId: newTraceId(), service, name, startNs: start + offset, durationNs: durationMs * MS, kind: SpanKind.SERVER, ...extra });
+      await store.writeBatch([
+        at(0n, api, 'GET /a', 10n),
+        at(SECOND, api, 'GET /a', 20n, { statusCode: StatusCode.ERROR }),
+        at(2n * SECOND, api, 'GET /a', 30n),
+        at(minute + SECOND, api, 'GET /a', 40n),
+        at(minute + 2n * SECOND, api, 'GET /b', 5n, { kind: SpanKind.CLIENT }),
+        at(3n * SECOND, db, 'query', 7n, { kind: SpanKind.CLIENT }),
+      ]);
+      const rows = await store.redMetrics({ startNs: start, endNs: end, stepNs: minute, service: api });
+      assert.deepStrictEqual(
+        rows.map((r) => [r.operation, r.stepStartNs - start, r.count, r.errors]),
+        [['GET /a', 0n, 3, 1], ['GET /a', minute, 1, 0], ['GET /b', minute, 1, 0]],
+      );
+      const [first, second] = rows;
+      assert.ok(first.p50Ns >= 10e6 && first.p50Ns <= first.p95Ns && first.p95Ns <= first.p99Ns && first.p99Ns <= 30e6, `${first.p50Ns} ${first.p95Ns} ${first.p99Ns}`);
+      assert.deepStrictEqual([second.p50Ns, second.p95Ns, second.p99Ns], [40e6, 40e6, 40e6]);
+
+      const served = await store.redMetrics({ startNs: start, endNs: end, spanKinds: [SpanKind.SERVER] });
+      assert.deepStrictEqual(served.map((r) => [r.service, r.operation, r.stepStartNs, r.count]), [[api, 'GET /a', start, 4]]);
+      assert.deepStrictEqual(await store.redMetrics({ startNs: start, endNs: end, service: db, operation: 'nothing' }), []);
+    });
+
     it('spreads a long trace over days and still finds it by id', async () => {
       const traceId = newTraceId();
       const first = ns('2026-01-10T12:00:00Z');
