@@ -2,6 +2,7 @@
 // parsed in src/query, the work is done by the store.
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
+import { compareAttributes } from '../analyze/attribute-comparison.ts';
 import { serviceGraph } from '../analyze/service-graph.ts';
 import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
 import type { SpanRow } from '../model/span.ts';
@@ -78,6 +79,27 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     return c.json({ stepNanos: String(stepNs), series: redSeries(rows, stepNs) });
   });
 
+  app.get('/api/v1/compare/attributes', async (c) => {
+    const [startNs, endNs] = timeRange(c);
+    const errorsOnly = c.req.query('errors') === 'true';
+    const min = c.req.query('minDuration');
+    const minDurationNs = min ? parseParam('minDuration', min, parseDurationNs) : undefined;
+    if (!errorsOnly && minDurationNs === undefined) throw new ParamError('errors', "select spans with errors=true and/or minDuration");
+    const frequencies = await store.attributeFrequencies({
+      startNs,
+      endNs,
+      service: c.req.query('service') || undefined,
+      operation: c.req.query('operation') || undefined,
+      selection: { errorsOnly, minDurationNs },
+      limit: ATTRIBUTE_PAIRS_COMPARED,
+    });
+    return c.json({
+      selectedSpans: frequencies.selectedSpans,
+      baselineSpans: frequencies.baselineSpans,
+      attributes: compareAttributes(frequencies).slice(0, 50),
+    });
+  });
+
   app.get('/api/v1/attributes', async (c) => {
     const [startNs, endNs] = timeRange(c);
     return c.json({ attributes: await store.listAttributeNames(startNs, endNs) });
@@ -116,6 +138,9 @@ function summaryJson(t: TraceSummary) {
     services: t.services,
   };
 }
+
+/** Attribute=value pairs the store counts for a comparison (the most frequent in the selection). */
+const ATTRIBUTE_PAIRS_COMPARED = 2000;
 
 /** Most time steps one metrics query may ask for. */
 const MAX_METRIC_STEPS = 10_000n;

@@ -7,6 +7,8 @@ import type {
   EncodedSpans,
   AttributeName,
   AttributeScope,
+  AttributeFrequencies,
+  AttributeFrequencyQuery,
   Operation,
   RedQuery,
   RedRow,
@@ -291,6 +293,48 @@ ORDER BY service_name, name, toUInt64(step_start)`);
         p99Ns,
       };
     });
+  }
+
+  async attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies> {
+    const limit = nonNegativeInteger(query.limit, 'limit');
+    const population = timeConditions(query.startNs, query.endNs);
+    if (query.service !== undefined) population.push(`service_name = ${sqlString(query.service)}`);
+    if (query.operation !== undefined) population.push(`name = ${sqlString(query.operation)}`);
+    const selected: string[] = [];
+    if (query.selection.errorsOnly) selected.push(`status_code = ${StatusCode.ERROR}`);
+    if (query.selection.minDurationNs !== undefined) selected.push(`toInt64(end_ns) - toInt64(start_ns) >= ${sqlInt64(query.selection.minDurationNs)}`);
+    if (selected.length === 0) throw new RangeError('attributeFrequencies needs a selection');
+    // Every typed attribute as (scope, key, value text), one array per span.
+    const pairs = (['span', 'resource'] as const).flatMap((scope) =>
+      ATTRIBUTE_TYPES.filter((type) => type !== 'other').map((type) => {
+        const { keys, values } = attributeColumns(scope, type);
+        const text = type === 'string' ? 'v' : type === 'bool' ? "if(v = 1, 'true', 'false')" : 'toString(v)';
+        return `arrayMap((k, v) -> (${sqlString(scope)}, k, ${text}), ${keys}, ${values})`;
+      }),
+    );
+    const [totals] = await this.transport.query(`
+SELECT countIf(${selected.join(' AND ')}) AS selected_spans, countIf(NOT (${selected.join(' AND ')})) AS baseline_spans
+FROM ${SPANS_TABLE} WHERE ${population.join(' AND ')}`);
+    const rows = await this.transport.query(`
+SELECT pair.1 AS scope, pair.2 AS key, pair.3 AS value, countIf(is_selected) AS selected_count, countIf(NOT is_selected) AS baseline_count
+FROM (
+  SELECT ${selected.join(' AND ')} AS is_selected, arrayJoin(arrayConcat(${pairs.join(', ')})) AS pair
+  FROM ${SPANS_TABLE} WHERE ${population.join(' AND ')}
+)
+GROUP BY scope, key, value
+ORDER BY selected_count DESC, baseline_count DESC, scope, key, value
+LIMIT ${limit}`);
+    return {
+      selectedSpans: Number(totals?.selected_spans ?? 0),
+      baselineSpans: Number(totals?.baseline_spans ?? 0),
+      values: rows.map((row) => ({
+        scope: row.scope as 'span' | 'resource',
+        key: row.key as string,
+        value: row.value as string,
+        selected: Number(row.selected_count),
+        baseline: Number(row.baseline_count),
+      })),
+    };
   }
 
   async listServices(): Promise<string[]> {

@@ -113,6 +113,24 @@ export interface RedRow {
   p99Ns: number;
 }
 
+export interface AttributeFrequencyQuery {
+  /** The population: spans that started in the window, of the service and operation if given. */
+  startNs: bigint;
+  endNs: bigint;
+  service?: string;
+  operation?: string;
+  /** The selection within it: ERROR spans, and/or spans at least this long. */
+  selection: { errorsOnly?: boolean; minDurationNs?: bigint };
+  /** Most attribute=value pairs returned. */
+  limit: number;
+}
+
+export interface AttributeFrequencies {
+  selectedSpans: number;
+  baselineSpans: number;
+  values: { scope: 'span' | 'resource'; key: string; value: string; selected: number; baseline: number }[];
+}
+
 /** Spans already in the store's write format (see SpanStore.encode). */
 export interface EncodedSpans {
   bytes: Buffer;
@@ -161,6 +179,13 @@ export interface SpanStore {
    * (service, operation, step) that has spans, sorted by service, operation, step.
    */
   redMetrics(query: RedQuery): Promise<RedRow[]>;
+  /**
+   * How often each attribute=value occurs among selected spans and among the other spans
+   * (the baseline) of a population, for attribute comparison. Values of every type as
+   * text; attributes of the span and its resource. The pairs most frequent in the selection
+   * first (then in the baseline).
+   */
+  attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies>;
   /** Drops whole days of data older than the cutoff; returns how many days went. */
   dropBefore(cutoffNs: bigint): Promise<number>;
   close(): Promise<void>;

@@ -133,6 +133,16 @@ test('RED metrics per service and operation, by span kind, in steps', async () =
   assert.match((await getJson('/api/v1/metrics?spanKind=sideways', 400)).error.message, /'spanKind'/);
 });
 
+test('attribute comparison: what sets failing spans apart', async () => {
+  const window = `start=${Date.now() - 3_600_000}&end=${Date.now()}`;
+  const result = await getJson(`/api/v1/compare/attributes?service=api-checkout&operation=step-1&errors=true&${window}`);
+  assert.equal(result.selectedSpans, 1);
+  assert.equal(result.baselineSpans, 4);
+  const [top] = result.attributes;
+  assert.deepEqual([top.key, top.value, top.selectedShare, top.baselineShare], ['http.response.status_code', '502', 1, 0]);
+  assert.match((await getJson(`/api/v1/compare/attributes?service=api-checkout&${window}`, 400)).error.message, /minDuration/);
+});
+
 test('a 64-bit trace id finds the trace stored with zero-padding', async () => {
   const request = otlpJsonRequest({ service: 'api-short-id' });
   const shortId = request.traceIds[0].slice(16);

@@ -698,6 +698,37 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await store.redMetrics({ startNs: start, endNs: end, service: db, operation: 'nothing' }), []);
     });
 
+    it('counts attribute=value pairs among selected spans and the baseline', async () => {
+      const { start, end, prefix } = slot();
+      const service = `${prefix}checkout`;
+      const spans = [0, 1, 2, 3, 4, 5].map((i) =>
+        span({
+          traceId: newTraceId(),
+          service,
+          name: 'pay',
+          startNs: start + BigInt(i) * SECOND,
+          durationNs: (i < 2 ? 500n : 10n) * MS,
+          statusCode: i === 0 ? StatusCode.ERROR : StatusCode.UNSET,
+          attributes: attributes({ str: { region: i < 2 ? 'eu' : 'us' }, int: { retries: BigInt(i % 2) }, bool: { cached: i >= 2 } }),
+        }),
+      );
+      await store.writeBatch(spans);
+      const slow = await store.attributeFrequencies({ startNs: start, endNs: end, service, selection: { minDurationNs: 100n * MS }, limit: 100 });
+      assert.equal(slow.selectedSpans, 2);
+      assert.equal(slow.baselineSpans, 4);
+      const find = (key: string, value: string) => slow.values.find((v) => v.key === key && v.value === value);
+      assert.deepStrictEqual(find('region', 'eu'), { scope: 'span', key: 'region', value: 'eu', selected: 2, baseline: 0 });
+      assert.deepStrictEqual(find('region', 'us'), { scope: 'span', key: 'region', value: 'us', selected: 0, baseline: 4 });
+      assert.deepStrictEqual(find('retries', '1'), { scope: 'span', key: 'retries', value: '1', selected: 1, baseline: 2 });
+      assert.deepStrictEqual(find('cached', 'false'), { scope: 'span', key: 'cached', value: 'false', selected: 2, baseline: 0 });
+      assert.deepStrictEqual(find('service.name', service), { scope: 'resource', key: 'service.name', value: service, selected: 2, baseline: 4 });
+      assert.deepStrictEqual(slow.values[0], find('service.name', service), 'most frequent in the selection first');
+
+      const failing = await store.attributeFrequencies({ startNs: start, endNs: end, service, operation: 'pay', selection: { errorsOnly: true }, limit: 2 });
+      assert.equal(failing.selectedSpans, 1);
+      assert.equal(failing.values.length, 2);
+    });
+
     it('spreads a long trace over days and still finds it by id', async () => {
       const traceId = newTraceId();
       const first = ns('2026-01-10T12:00:00Z');
