@@ -17,16 +17,22 @@ const MS = 1_000_000n;
 const DETAILED_NS = NOW_NS - 10_000_000_000n; // the detailed trace, 10 s ago
 const OLD_NS = NOW_NS - 2n * 3_600_000_000_000n; // two hours ago: outside the default window of an hour
 
+/**
+ * A 128-bit trace id whose first digit is not 0: Tempo's search writes ids without their
+ * leading zeros (as Tempo does), and most assertions compare ids as sent.
+ */
+const traceId128 = () => `${(1 + Math.floor(Math.random() * 15)).toString(16)}${randomHex(16).slice(1)}`;
+
 const ids = {
-  trace: randomHex(16),
+  trace: traceId128(),
   root: randomHex(8),
   client: randomHex(8),
   server: randomHex(8),
   search: [] as string[], // oldest first
-  old: randomHex(16),
+  old: traceId128(),
   // a 64-bit trace id (zero-padded to 128 bits), whose first digit is not 0
   short: `${(0x10 + Math.floor(Math.random() * 0xe0)).toString(16)}${randomHex(7)}`,
-  orphan: randomHex(16),
+  orphan: traceId128(),
 };
 
 const str = (stringValue: string) => ({ stringValue });
@@ -78,7 +84,7 @@ function searchTraces() {
   const statusCodes = [int(500), str('500'), int(200), undefined];
   const traces = [];
   for (let i = 0; i < 4; i++) {
-    const traceId = randomHex(16);
+    const traceId = traceId128();
     ids.search.push(traceId);
     const t = NOW_NS - BigInt(4 - i) * 1_000_000_000n;
     const rootId = randomHex(8);
