@@ -6,12 +6,11 @@
 //
 // Clocks of different hosts disagree: a child drawn outside its parent is clipped to the
 // parent's time on the path (the parent waited for it, whatever the clocks say).
-import type { SpanRow } from '../model/span.ts';
-import { traceTree, type TraceTree } from './trace-tree.ts';
+import { traceTree, type SpanShape, type TraceTree } from './trace-tree.ts';
 
 /** Part of a span's own time on the critical path. */
-export interface PathSegment {
-  span: SpanRow;
+export interface PathSegment<S extends SpanShape = SpanShape> {
+  span: S;
   startNs: bigint;
   endNs: bigint;
 }
@@ -23,32 +22,32 @@ export interface ServiceShare {
   share: number;
 }
 
-export interface CriticalPath {
+export interface CriticalPath<S extends SpanShape = SpanShape> {
   /** In time order; contiguous from the root's start to its end. */
-  segments: PathSegment[];
+  segments: PathSegment<S>[];
   durationNs: bigint;
   /** Time on the path per service, largest first (ties by name). */
   byService: ServiceShare[];
 }
 
-export function criticalPath(spans: readonly SpanRow[], tree: TraceTree = traceTree(spans)): CriticalPath {
+export function criticalPath<S extends SpanShape>(spans: readonly S[], tree: TraceTree<S> = traceTree(spans)): CriticalPath<S> {
   if (tree.roots.length === 0) return { segments: [], durationNs: 0n, byService: [] };
   // With several roots (parents missing), the one that ended last stands for the trace.
   const root = tree.roots.reduce((a, b) => (b.endNs > a.endNs ? b : a));
-  const reversed: PathSegment[] = [];
+  const reversed: PathSegment<S>[] = [];
 
   // Depth-first with an explicit stack: a deep trace must not overflow the call stack.
   interface Frame {
-    span: SpanRow;
+    span: S;
     /** The span's window on the path: its own times, clipped to its parent's window. */
     lo: bigint;
     hi: bigint;
     /** Walking back from hi: everything after the cursor is accounted for. */
     cursor: bigint;
-    kids: SpanRow[];
+    kids: S[];
     next: number;
   }
-  const frame = (span: SpanRow, lo: bigint, hi: bigint): Frame => ({
+  const frame = (span: S, lo: bigint, hi: bigint): Frame => ({
     span,
     lo,
     hi,
@@ -59,7 +58,7 @@ export function criticalPath(spans: readonly SpanRow[], tree: TraceTree = traceT
   const stack = [frame(root, root.startNs, root.endNs > root.startNs ? root.endNs : root.startNs)];
   while (stack.length > 0) {
     const f = stack[stack.length - 1];
-    let child: SpanRow | undefined;
+    let child: S | undefined;
     while (f.next < f.kids.length) {
       const candidate = f.kids[f.next++];
       // Ended after the point reached: it ran alongside a later child and was not waited

@@ -7,7 +7,7 @@ import { traceStats, type OperationStats } from './trace-stats.ts';
 import { traceTree } from './trace-tree.ts';
 
 export interface TraceAnalysis {
-  criticalPath: CriticalPath;
+  criticalPath: CriticalPath<SpanRow>;
   errorOrigins: SpanRow[];
   stats: OperationStats[];
 }

@@ -1,7 +1,7 @@
 // Per service and operation of one trace: how many spans, their total and self time
 // (a span's time not covered by any of its children), as Jaeger UI's trace statistics.
-import { StatusCode, type SpanRow } from '../model/span.ts';
-import { traceTree, type TraceTree } from './trace-tree.ts';
+import { StatusCode } from '../model/span.ts';
+import { traceTree, type SpanShape, type TraceTree } from './trace-tree.ts';
 
 export interface OperationStats {
   service: string;
@@ -15,7 +15,7 @@ export interface OperationStats {
 }
 
 /** Sorted by self time, largest first (ties by service, then operation). */
-export function traceStats(spans: readonly SpanRow[], tree: TraceTree = traceTree(spans)): OperationStats[] {
+export function traceStats<S extends SpanShape>(spans: readonly S[], tree: TraceTree<S> = traceTree(spans)): OperationStats[] {
   const stats = new Map<string, OperationStats>();
   for (const span of spans) {
     const key = `${span.serviceName}\u0000${span.name}`;
@@ -38,10 +38,10 @@ export function traceStats(spans: readonly SpanRow[], tree: TraceTree = traceTre
   );
 }
 
-const isError = (span: SpanRow) => (span.statusCode === StatusCode.ERROR ? 1 : 0);
+const isError = (span: SpanShape) => (span.statusCode === StatusCode.ERROR ? 1 : 0);
 
 /** The span's duration less the union of its children's intervals (clipped to the span). */
-export function selfTime(span: SpanRow, children: readonly SpanRow[]): bigint {
+export function selfTime(span: SpanShape, children: readonly SpanShape[]): bigint {
   if (span.endNs <= span.startNs) return 0n;
   let covered = 0n;
   let reach = span.startNs;

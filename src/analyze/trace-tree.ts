@@ -4,22 +4,25 @@
 // one id. The tree takes them as they are: a span whose parent is absent is a root.
 import { SpanKind, type SpanRow } from '../model/span.ts';
 
-export interface TraceTree {
+/** What the analyses read of a span: whole SpanRows, or the lighter rows of SpanStore.readSpans. */
+export type SpanShape = Pick<SpanRow, 'spanId' | 'parentSpanId' | 'serviceName' | 'name' | 'kind' | 'startNs' | 'endNs' | 'statusCode'>;
+
+export interface TraceTree<S extends SpanShape = SpanShape> {
   /** Spans without a parent in the trace, earliest first. */
-  roots: SpanRow[];
+  roots: S[];
   /** Children of each span, earliest first. */
-  children: Map<SpanRow, SpanRow[]>;
+  children: Map<S, S[]>;
   /** The parent of each span that has one in the trace. */
-  parent: Map<SpanRow, SpanRow>;
+  parent: Map<S, S>;
 }
 
 const NO_PARENT = /^0*$/;
 
-export function traceTree(spans: readonly SpanRow[]): TraceTree {
+export function traceTree<S extends SpanShape>(spans: readonly S[]): TraceTree<S> {
   // A shared span id names two spans: children hang off the server half, which made them,
   // and the server half hangs off the client half, which it answered.
-  const byId = new Map<string, SpanRow>();
-  const clientHalf = new Map<string, SpanRow>();
+  const byId = new Map<string, S>();
+  const clientHalf = new Map<string, S>();
   for (const span of spans) {
     const known = byId.get(span.spanId);
     if (known === undefined) {
@@ -32,9 +35,9 @@ export function traceTree(spans: readonly SpanRow[]): TraceTree {
       clientHalf.set(span.spanId, client);
     }
   }
-  const roots: SpanRow[] = [];
-  const children = new Map<SpanRow, SpanRow[]>(spans.map((span) => [span, []]));
-  const parent = new Map<SpanRow, SpanRow>();
+  const roots: S[] = [];
+  const children = new Map<S, S[]>(spans.map((span) => [span, []]));
+  const parent = new Map<S, S>();
   for (const span of spans) {
     const client = clientHalf.get(span.spanId);
     const found =
@@ -61,9 +64,9 @@ export function traceTree(spans: readonly SpanRow[]): TraceTree {
  * root reaches; each loop is cut above its earliest span, which becomes a root, so every
  * walk of the tree ends.
  */
-function breakCycles(spans: readonly SpanRow[], roots: SpanRow[], children: Map<SpanRow, SpanRow[]>, parent: Map<SpanRow, SpanRow>): void {
-  const reached = new Set<SpanRow>();
-  const visit = (from: SpanRow) => {
+function breakCycles<S extends SpanShape>(spans: readonly S[], roots: S[], children: Map<S, S[]>, parent: Map<S, S>): void {
+  const reached = new Set<S>();
+  const visit = (from: S) => {
     const stack = [from];
     while (stack.length > 0) {
       const span = stack.pop()!;
@@ -83,6 +86,6 @@ function breakCycles(spans: readonly SpanRow[], roots: SpanRow[], children: Map<
   }
 }
 
-export function byStart(a: SpanRow, b: SpanRow): number {
+export function byStart(a: SpanShape, b: SpanShape): number {
   return a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0;
 }

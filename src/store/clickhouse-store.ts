@@ -13,10 +13,12 @@ import type {
   RedQuery,
   RedRow,
   ServiceCalls,
+  SpanSkeleton,
   SpanStore,
   TraceQuery,
   TraceSummary,
 } from './span-store.ts';
+import { TRACE_TAIL_NS } from './span-store.ts';
 import {
   DAY_PARTITIONED_TABLES,
   OPERATIONS_TABLE,
@@ -335,6 +337,38 @@ LIMIT ${limit}`);
         baseline: Number(row.baseline_count),
       })),
     };
+  }
+
+  async readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanSkeleton[]> {
+    const maxTraces = nonNegativeInteger(query.maxTraces, 'maxTraces');
+    if (maxTraces === 0) return [];
+    const [start, end] = [clampNs(query.startNs), clampNs(query.endNs)];
+    const rows = await this.transport.query(`
+SELECT lower(hex(trace_id)) AS trace_id_hex, lower(hex(span_id)) AS span_id_hex, lower(hex(parent_span_id)) AS parent_span_id_hex,
+  service_name, name, kind, toString(start_ns) AS start_text, toString(end_ns) AS end_text, status_code
+FROM ${SPANS_TABLE}
+WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
+  AND trace_id IN (
+    SELECT trace_id FROM ${TRACE_INDEX_TABLE}
+    WHERE first_day BETWEEN ${sqlDate(dayOf(start))} AND ${sqlDate(dayOf(end))}
+    GROUP BY trace_id
+    HAVING min(first_start_ns) BETWEEN ${sqlUInt64(start)} AND ${sqlUInt64(end)}
+    ORDER BY cityHash64(trace_id)
+    LIMIT ${maxTraces}
+  )
+ORDER BY trace_id_hex, start_ns
+LIMIT 1 BY trace_id_hex, span_id_hex, kind, start_ns`);
+    return rows.map((row) => ({
+      traceId: row.trace_id_hex as string,
+      spanId: row.span_id_hex as string,
+      parentSpanId: /^0+$/.test(row.parent_span_id_hex as string) ? '' : (row.parent_span_id_hex as string),
+      serviceName: row.service_name as string,
+      name: row.name as string,
+      kind: row.kind as number,
+      startNs: BigInt(row.start_text as string),
+      endNs: BigInt(row.end_text as string),
+      statusCode: row.status_code as number,
+    }));
   }
 
   async listServices(): Promise<string[]> {

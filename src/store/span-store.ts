@@ -131,6 +131,12 @@ export interface AttributeFrequencies {
   values: { scope: 'span' | 'resource'; key: string; value: string; selected: number; baseline: number }[];
 }
 
+/** What window analyses read of a span. */
+export type SpanSkeleton = Pick<SpanRow, 'traceId' | 'spanId' | 'parentSpanId' | 'serviceName' | 'name' | 'kind' | 'startNs' | 'endNs' | 'statusCode'>;
+
+/** How long after its window readSpans looks for the rest of a trace's spans: 5 minutes. */
+export const TRACE_TAIL_NS = 300_000_000_000n;
+
 /** Spans already in the store's write format (see SpanStore.encode). */
 export interface EncodedSpans {
   bytes: Buffer;
@@ -186,6 +192,13 @@ export interface SpanStore {
    * first (then in the baseline).
    */
   attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies>;
+  /**
+   * The spans, in light rows, of up to maxTraces traces whose first span started in the
+   * window: all of them, or a sample that is the same on every call (by a hash of the
+   * trace id). Spans of those traces that started up to TRACE_TAIL_NS after the window
+   * are included. For analyses over many traces (root-cause ranking).
+   */
+  readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanSkeleton[]>;
   /** Drops whole days of data older than the cutoff; returns how many days went. */
   dropBefore(cutoffNs: bigint): Promise<number>;
   close(): Promise<void>;

@@ -729,6 +729,31 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.equal(failing.values.length, 2);
     });
 
+    it('reads light spans of the traces that started in a window, or a stable sample of them', async () => {
+      const { start, prefix } = slot();
+      const windowEnd = start + 10n * SECOND;
+      const trace = (offset: bigint, secondOffset: bigint) => {
+        const traceId = newTraceId();
+        const root = span({ traceId, service: `${prefix}a`, startNs: start + offset, kind: SpanKind.SERVER });
+        const child = span({ traceId, service: `${prefix}b`, startNs: start + secondOffset, parentSpanId: root.spanId, statusCode: StatusCode.ERROR });
+        return [root, child];
+      };
+      const inside = [trace(SECOND, 2n * SECOND), trace(3n * SECOND, 4n * SECOND), trace(9n * SECOND, 12n * SECOND)];
+      const before = trace(-SECOND, SECOND);
+      await store.writeBatch([...inside.flat(), ...before]);
+      const light = (s: SpanRow) => ({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, serviceName: s.serviceName, name: s.name, kind: s.kind, startNs: s.startNs, endNs: s.endNs, statusCode: s.statusCode });
+      const all = await store.readSpans({ startNs: start, endNs: windowEnd, maxTraces: 10 });
+      assert.deepStrictEqual(
+        [...all].sort((a, b) => (a.traceId + a.startNs < b.traceId + b.startNs ? -1 : 1)),
+        inside.flat().map(light).sort((a, b) => (a.traceId + a.startNs < b.traceId + b.startNs ? -1 : 1)),
+        'whole traces that started in the window, their late spans too',
+      );
+      const sample = await store.readSpans({ startNs: start, endNs: windowEnd, maxTraces: 2 });
+      assert.equal(new Set(sample.map((s) => s.traceId)).size, 2);
+      assert.equal(sample.length, 4);
+      assert.deepStrictEqual(await store.readSpans({ startNs: start, endNs: windowEnd, maxTraces: 2 }), sample, 'the same sample every time');
+    });
+
     it('spreads a long trace over days and still finds it by id', async () => {
       const traceId = newTraceId();
       const first = ns('2026-01-10T12:00:00Z');
