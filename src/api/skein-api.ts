@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { compareAttributes } from '../analyze/attribute-comparison.ts';
+import { rankRootCauses } from '../analyze/root-cause.ts';
 import { serviceGraph } from '../analyze/service-graph.ts';
 import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
 import type { SpanRow } from '../model/span.ts';
@@ -10,7 +11,7 @@ import { spansToOtlpJson } from '../model/otlp-json.ts';
 import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
-import type { AttributeScope, RedRow, SpanStore, TraceSummary } from '../store/span-store.ts';
+import type { AttributeScope, RedRow, SpanSkeleton, SpanStore, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
@@ -100,6 +101,25 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     });
   });
 
+  app.get('/api/v1/root-cause', async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const startNs = parseParam('start', required(params, 'start'), parseTime);
+    const endNs = parseParam('end', required(params, 'end'), parseTime);
+    if (startNs >= endNs) throw new ParamError('start', 'is not before end');
+    // The baseline defaults to the window of the same length just before.
+    const baseStart = params.get('baselineStart');
+    const baseEnd = params.get('baselineEnd');
+    const baselineEndNs = baseEnd ? parseParam('baselineEnd', baseEnd, parseTime) : startNs - 1n;
+    const baselineStartNs = baseStart ? parseParam('baselineStart', baseStart, parseTime) : startNs - (endNs - startNs);
+    if (baselineStartNs >= baselineEndNs) throw new ParamError('baselineStart', 'is not before baselineEnd');
+    const maxTraces = ROOT_CAUSE_TRACES;
+    const [baseline, incident] = await Promise.all([
+      store.readSpans({ startNs: baselineStartNs, endNs: baselineEndNs, maxTraces }),
+      store.readSpans({ startNs, endNs, maxTraces }),
+    ]);
+    return c.json(rankRootCauses(groupByTrace(baseline), groupByTrace(incident)));
+  });
+
   app.get('/api/v1/attributes', async (c) => {
     const [startNs, endNs] = timeRange(c);
     return c.json({ attributes: await store.listAttributeNames(startNs, endNs) });
@@ -137,6 +157,25 @@ function summaryJson(t: TraceSummary) {
     errorCount: t.errorCount,
     services: t.services,
   };
+}
+
+/** Traces read from each window for a root-cause ranking (a stable sample when there are more). */
+const ROOT_CAUSE_TRACES = 2000;
+
+function required(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (!value) throw new ParamError(name, 'is required');
+  return value;
+}
+
+function groupByTrace(spans: SpanSkeleton[]): SpanSkeleton[][] {
+  const traces = new Map<string, SpanSkeleton[]>();
+  for (const span of spans) {
+    const list = traces.get(span.traceId);
+    if (list) list.push(span);
+    else traces.set(span.traceId, [span]);
+  }
+  return [...traces.values()];
 }
 
 /** Attribute=value pairs the store counts for a comparison (the most frequent in the selection). */
