@@ -15,6 +15,7 @@ import type { AttributeScope, RedRow, SpanSkeleton, SpanStore, TraceSummary } fr
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
+import { uiApp } from './ui-static.ts';
 
 /** What the API reports about the running process, beside the store's data. */
 export interface Health {
@@ -134,6 +135,7 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
 
   app.route('/', jaegerApi(store, logger));
   app.route('/', jaegerApiV3(store, logger));
+  app.route('/', uiApp());
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.onError((err, c) => {

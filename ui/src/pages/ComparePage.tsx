@@ -1,0 +1,3 @@
+export function ComparePage(_props: { query: URLSearchParams }) {
+  return <p className="muted">ComparePage is being built.</p>;
+}

@@ -1,0 +1,3 @@
+export function HealthPage(_props: { query: URLSearchParams }) {
+  return <p className="muted">HealthPage is being built.</p>;
+}
