@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { compareAttributes } from '../analyze/attribute-comparison.ts';
 import { rankRootCauses } from '../analyze/root-cause.ts';
+import { diffTraces } from '../analyze/trace-diff.ts';
 import { serviceGraph } from '../analyze/service-graph.ts';
 import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
 import type { SpanRow } from '../model/span.ts';
@@ -79,6 +80,20 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
       spanKinds: kinds,
     });
     return c.json({ stepNanos: String(stepNs), series: redSeries(rows, stepNs) });
+  });
+
+  app.get('/api/v1/compare/traces', async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const traceId = parseParam(name, required(params, name), parseTraceId);
+        const spans = await store.getTrace(traceId);
+        if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
+        return spans;
+      }),
+    );
+    const rows = diffTraces(a, b).map(({ meanNsA, meanNsB, ...row }) => ({ ...row, meanNanosA: meanNsA, meanNanosB: meanNsB }));
+    return c.json({ rows });
   });
 
   app.get('/api/v1/compare/attributes', async (c) => {

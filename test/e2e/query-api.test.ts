@@ -143,6 +143,21 @@ test('attribute comparison: what sets failing spans apart', async () => {
   assert.match((await getJson(`/api/v1/compare/attributes?service=api-checkout&${window}`, 400)).error.message, /minDuration/);
 });
 
+test('trace comparison: paths of service:operation matched, the slow step marked', async () => {
+  const { rows } = await getJson(`/api/v1/compare/traces?a=${sent.checkout[0]}&b=${sent.slow}`);
+  assert.deepEqual(
+    rows.map((r: any) => [r.path.join(' > '), r.depth, r.countA, r.countB, r.status]),
+    [
+      ['api-checkout:GET /checkout', 0, 1, 1, 'same'],
+      ['api-checkout:GET /checkout > api-checkout:step-1', 1, 1, 1, 'same'],
+      ['api-checkout:GET /checkout > api-checkout:step-2', 1, 1, 1, 'slower'],
+    ],
+  );
+  assert.equal(rows[2].meanNanosB - rows[2].meanNanosA, 899_000_000);
+  await getJson(`/api/v1/compare/traces?a=${sent.checkout[0]}&b=0123456789abcdef0123456789abcdef`, 404);
+  assert.match((await getJson(`/api/v1/compare/traces?a=${sent.checkout[0]}`, 400)).error.message, /'b'/);
+});
+
 test('a 64-bit trace id finds the trace stored with zero-padding', async () => {
   const request = otlpJsonRequest({ service: 'api-short-id' });
   const shortId = request.traceIds[0].slice(16);
