@@ -3,11 +3,13 @@
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { compareAttributes } from '../analyze/attribute-comparison.ts';
+import { findAnomalousWindow, type AnomalousWindow } from '../analyze/anomaly-window.ts';
 import { rankRootCauses } from '../analyze/root-cause.ts';
 import { diffTraces } from '../analyze/trace-diff.ts';
+import { traceTree } from '../analyze/trace-tree.ts';
 import { serviceGraph } from '../analyze/service-graph.ts';
 import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
-import type { SpanRow } from '../model/span.ts';
+import { SpanKind, type SpanRow } from '../model/span.ts';
 import { spansToOtlpJson } from '../model/otlp-json.ts';
 import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
@@ -96,6 +98,30 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     return c.json({ rows });
   });
 
+  // The trace against a typical trace of its root operation: the one of median duration
+  // among up to 100 traces of that root operation in the hour around it.
+  app.get('/api/v1/compare/typical', async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const traceId = parseParam('trace', required(params, 'trace'), parseTraceId);
+    const spans = await store.getTrace(traceId);
+    if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
+    const root = traceTree(spans).roots.reduce((a, b) => (b.endNs > a.endNs ? b : a));
+    const peers = (
+      await store.searchTraces({
+        service: root.serviceName,
+        operation: root.name,
+        attributes: [],
+        startNs: root.startNs - TYPICAL_WINDOW_NS,
+        endNs: root.startNs + TYPICAL_WINDOW_NS,
+        limit: 100,
+      })
+    ).filter((t) => t.traceId !== traceId && t.rootService === root.serviceName && t.rootOperation === root.name);
+    if (peers.length === 0) throw new HttpError(404, `no other trace of ${root.serviceName} ${root.name} near this one to compare with`);
+    const typical = [...peers].sort((a, b) => (a.durationNs < b.durationNs ? -1 : a.durationNs > b.durationNs ? 1 : 0))[Math.floor(peers.length / 2)];
+    const rows = diffTraces(await store.getTrace(typical.traceId), spans).map(({ meanNsA, meanNsB, ...row }) => ({ ...row, meanNanosA: meanNsA, meanNanosB: meanNsB }));
+    return c.json({ typicalTraceId: typical.traceId, rows });
+  });
+
   app.get('/api/v1/compare/attributes', async (c) => {
     const [startNs, endNs] = timeRange(c);
     const errorsOnly = c.req.query('errors') === 'true';
@@ -119,21 +145,14 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
 
   app.get('/api/v1/root-cause', async (c) => {
     const params = new URL(c.req.url).searchParams;
-    const startNs = parseParam('start', required(params, 'start'), parseTime);
-    const endNs = parseParam('end', required(params, 'end'), parseTime);
-    if (startNs >= endNs) throw new ParamError('start', 'is not before end');
-    // The baseline defaults to the window of the same length just before.
-    const baseStart = params.get('baselineStart');
-    const baseEnd = params.get('baselineEnd');
-    const baselineEndNs = baseEnd ? parseParam('baselineEnd', baseEnd, parseTime) : startNs - 1n;
-    const baselineStartNs = baseStart ? parseParam('baselineStart', baseStart, parseTime) : startNs - (endNs - startNs);
-    if (baselineStartNs >= baselineEndNs) throw new ParamError('baselineStart', 'is not before baselineEnd');
+    const window = params.has('start') || params.has('end') ? explicitWindow(params) : await detectedWindow(store, params);
+    if (window === undefined) return c.json({ window: null, candidates: [], baselineTraces: 0, incidentTraces: 0, anomalousTraces: 0 });
     const maxTraces = ROOT_CAUSE_TRACES;
     const [baseline, incident] = await Promise.all([
-      store.readSpans({ startNs: baselineStartNs, endNs: baselineEndNs, maxTraces }),
-      store.readSpans({ startNs, endNs, maxTraces }),
+      store.readSpans({ startNs: window.baselineStartNs, endNs: window.baselineEndNs, maxTraces }),
+      store.readSpans({ startNs: window.startNs, endNs: window.endNs, maxTraces }),
     ]);
-    return c.json(rankRootCauses(groupByTrace(baseline), groupByTrace(incident)));
+    return c.json({ window: windowJson(window), ...rankRootCauses(groupByTrace(baseline), groupByTrace(incident)) });
   });
 
   app.get('/api/v1/attributes', async (c) => {
@@ -178,6 +197,41 @@ function summaryJson(t: TraceSummary) {
 
 /** Traces read from each window for a root-cause ranking (a stable sample when there are more). */
 const ROOT_CAUSE_TRACES = 2000;
+/** How far before and after a trace /compare/typical looks for its peers: 30 minutes. */
+const TYPICAL_WINDOW_NS = 1_800_000_000_000n;
+
+/** start/end given (and the baseline, by default the same length just before). */
+function explicitWindow(params: URLSearchParams): AnomalousWindow {
+  const startNs = parseParam('start', required(params, 'start'), parseTime);
+  const endNs = parseParam('end', required(params, 'end'), parseTime);
+  if (startNs >= endNs) throw new ParamError('start', 'is not before end');
+  const baseStart = params.get('baselineStart');
+  const baseEnd = params.get('baselineEnd');
+  const baselineEndNs = baseEnd ? parseParam('baselineEnd', baseEnd, parseTime) : startNs - 1n;
+  const baselineStartNs = baseStart ? parseParam('baselineStart', baseStart, parseTime) : startNs - (endNs - startNs);
+  if (baselineStartNs >= baselineEndNs) throw new ParamError('baselineStart', 'is not before baselineEnd');
+  return { startNs, endNs, baselineStartNs, baselineEndNs, reasons: [] };
+}
+
+/** The latest anomalous stretch of the lookback (default 1 h), from per-minute RED of what services serve. */
+async function detectedWindow(store: SpanStore, params: URLSearchParams): Promise<AnomalousWindow | undefined> {
+  const lookback = params.get('lookback');
+  const lookbackNs = lookback ? parseParam('lookback', lookback, parseDurationNs) : DEFAULT_LOOKBACK_NS;
+  const endNs = nowNs();
+  const stepNs = lookbackNs / 60n > 10_000_000_000n ? lookbackNs / 60n : 10_000_000_000n;
+  const rows = await store.redMetrics({ startNs: endNs - lookbackNs, endNs, stepNs, spanKinds: [SpanKind.SERVER, SpanKind.CONSUMER] });
+  return findAnomalousWindow(rows, stepNs);
+}
+
+function windowJson(w: AnomalousWindow) {
+  return {
+    startTimeUnixNano: String(w.startNs),
+    endTimeUnixNano: String(w.endNs),
+    baselineStartTimeUnixNano: String(w.baselineStartNs),
+    baselineEndTimeUnixNano: String(w.baselineEndNs),
+    reasons: w.reasons,
+  };
+}
 
 function required(params: URLSearchParams, name: string): string {
   const value = params.get(name);

@@ -158,6 +158,12 @@ test('trace comparison: paths of service:operation matched, the slow step marked
   assert.match((await getJson(`/api/v1/compare/traces?a=${sent.checkout[0]}`, 400)).error.message, /'b'/);
 });
 
+test('a trace against the typical trace of its root operation', async () => {
+  const { typicalTraceId, rows } = await getJson(`/api/v1/compare/typical?trace=${sent.slow}`);
+  assert.ok(sent.checkout.includes(typicalTraceId) && typicalTraceId !== sent.slow);
+  assert.deepEqual(rows.map((r: any) => [r.operation, r.status]), [['GET /checkout', 'same'], ['step-1', 'same'], ['step-2', 'slower']]);
+});
+
 test('a 64-bit trace id finds the trace stored with zero-padding', async () => {
   const request = otlpJsonRequest({ service: 'api-short-id' });
   const shortId = request.traceIds[0].slice(16);

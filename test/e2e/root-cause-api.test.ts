@@ -13,31 +13,44 @@ const atMs = (ms: number) => BigInt(ms) * 1_000_000n;
 
 useSkeinProcess(async (started) => {
   skein = started;
-  // 60 traces a window, a second apart: baseline 20-10 minutes ago, incident the last 10.
-  const window = (fault: Parameters<typeof shopTrace>[0], fromMs: number) =>
-    Array.from({ length: 60 }, (_, i) => shopTrace(fault, (i * 37) % 100 / 100, atMs(fromMs + i * 1000)));
-  const body = shopTracesOtlpJson([...window({}, NOW_MS - 20 * MINUTE_MS), ...window({ latencyMs: { inventory: 80 } }, NOW_MS - 10 * MINUTE_MS)]);
+  // Healthy traces every 15 s from 40 to 10 minutes ago, then every 10 s with a slow inventory.
+  const window = (fault: Parameters<typeof shopTrace>[0], fromMs: number, count: number, everyMs: number) =>
+    Array.from({ length: count }, (_, i) => shopTrace(fault, (i * 37) % 100 / 100, atMs(fromMs + i * everyMs)));
+  const body = shopTracesOtlpJson([
+    ...window({}, NOW_MS - 40 * MINUTE_MS, 120, 15_000),
+    ...window({ latencyMs: { inventory: 80 } }, NOW_MS - 10 * MINUTE_MS + 1000, 59, 10_000),
+  ]);
   assert.equal((await postOtlpJson(skein.otlpHttpUrl, body)).status, 200);
   await eventually(async () => {
-    const { traces } = await (await fetch(`${skein.httpUrl}/api/v1/search?service=gateway&lookback=30m&limit=1000`)).json();
-    return traces.length === 120 ? true : undefined;
-  }, '120 shop traces');
+    const { traces } = await (await fetch(`${skein.httpUrl}/api/v1/search?service=gateway&lookback=45m&limit=1000`)).json();
+    return traces.length === 179 ? true : undefined;
+  }, '179 shop traces');
 });
 
 test('ranks the slow service first, with its evidence and operation', async () => {
   const res = await fetch(`${skein.httpUrl}/api/v1/root-cause?start=${NOW_MS - 10 * MINUTE_MS}&end=${NOW_MS}`);
   assert.equal(res.status, 200);
   const ranking = await res.json();
-  assert.deepEqual([ranking.baselineTraces, ranking.incidentTraces], [60, 60]);
-  assert.equal(ranking.anomalousTraces, 60);
+  assert.deepEqual([ranking.baselineTraces, ranking.incidentTraces], [40, 59]);
+  assert.equal(ranking.anomalousTraces, 59);
   const [first] = ranking.candidates;
   assert.equal(first.service, 'inventory');
   assert.equal(first.operations[0].operation, 'GET /stock');
   assert.deepEqual(first.evidence.map((e: { kind: string }) => e.kind), ['critical-path', 'error-origin', 'spectrum']);
 });
 
+test('without a window: finds the anomalous stretch of the lookback itself, then ranks', async () => {
+  const res = await fetch(`${skein.httpUrl}/api/v1/root-cause?lookback=45m`);
+  assert.equal(res.status, 200);
+  const ranking = await res.json();
+  const start = Number(BigInt(ranking.window.startTimeUnixNano) / 1_000_000n);
+  assert.ok(start >= NOW_MS - 11 * MINUTE_MS && start <= NOW_MS - 9 * MINUTE_MS, `window starts ${(NOW_MS - start) / MINUTE_MS} min ago`);
+  assert.ok(ranking.window.reasons.some((r: string) => /p95/.test(r)), ranking.window.reasons.join('; '));
+  assert.equal(ranking.candidates[0].service, 'inventory');
+});
+
 test('parameters: start and end required, baseline before it', async () => {
-  const bad = await fetch(`${skein.httpUrl}/api/v1/root-cause?end=${NOW_MS}`);
+  const bad = await fetch(`${skein.httpUrl}/api/v1/root-cause?end=${NOW_MS}`); // start without end, or end without start
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).error.message, /'start'/);
   const inverted = await fetch(`${skein.httpUrl}/api/v1/root-cause?start=${NOW_MS}&end=${NOW_MS - 1}`);
