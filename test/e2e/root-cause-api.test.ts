@@ -3,23 +3,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { postOtlpJson } from '../support/otlp-payloads.ts';
-import { shopTrace, shopTracesOtlpJson } from '../support/shop-traces.ts';
+import { shopTracesOtlpJson, slowInventoryIncident } from '../support/shop-traces.ts';
 import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 
 let skein: SkeinProcess;
 const NOW_MS = Date.now();
 const MINUTE_MS = 60_000;
-const atMs = (ms: number) => BigInt(ms) * 1_000_000n;
 
 useSkeinProcess(async (started) => {
   skein = started;
-  // Healthy traces every 15 s from 40 to 10 minutes ago, then every 10 s with a slow inventory.
-  const window = (fault: Parameters<typeof shopTrace>[0], fromMs: number, count: number, everyMs: number) =>
-    Array.from({ length: count }, (_, i) => shopTrace(fault, (i * 37) % 100 / 100, atMs(fromMs + i * everyMs)));
-  const body = shopTracesOtlpJson([
-    ...window({}, NOW_MS - 40 * MINUTE_MS, 120, 15_000),
-    ...window({ latencyMs: { inventory: 80 } }, NOW_MS - 10 * MINUTE_MS + 1000, 59, 10_000),
-  ]);
+  const body = shopTracesOtlpJson(slowInventoryIncident(NOW_MS));
   assert.equal((await postOtlpJson(skein.otlpHttpUrl, body)).status, 200);
   await eventually(async () => {
     const { traces } = await (await fetch(`${skein.httpUrl}/api/v1/search?service=gateway&lookback=45m&limit=1000`)).json();

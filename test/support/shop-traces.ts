@@ -51,8 +51,14 @@ export function shopTrace(fault: Fault, jitter: number, offsetNs = 0n): SpanShap
 }
 
 
+export interface ShopOtlpOptions {
+  /** Span attributes of a span (e.g. `db.system` on inventory's database call, which names
+   * an uninstrumented peer); spans get none when this is absent or returns undefined. */
+  attributes?: (span: SpanShape) => Record<string, string | number | boolean> | undefined;
+}
+
 /** Traces as one OTLP/JSON request, each under a fresh random trace id. */
-export function shopTracesOtlpJson(traces: SpanShape[][]): string {
+export function shopTracesOtlpJson(traces: SpanShape[][], options: ShopOtlpOptions = {}): string {
   const byService = new Map<string, object[]>();
   for (const spans of traces) {
     const traceId = randomHex(16);
@@ -68,6 +74,7 @@ export function shopTracesOtlpJson(traces: SpanShape[][]): string {
         startTimeUnixNano: String(s.startNs),
         endTimeUnixNano: String(s.endNs),
         status: { code: s.statusCode },
+        ...attributesOf(options.attributes?.(s)),
       });
     }
   }
@@ -77,4 +84,32 @@ export function shopTracesOtlpJson(traces: SpanShape[][]): string {
       scopeSpans: [{ scope: { name: 'shop' }, spans }],
     })),
   });
+}
+
+function attributesOf(attributes: Record<string, string | number | boolean> | undefined): { attributes?: object[] } {
+  if (attributes === undefined) return {};
+  return {
+    attributes: Object.entries(attributes).map(([key, value]) => ({
+      key,
+      value:
+        typeof value === 'string'
+          ? { stringValue: value }
+          : typeof value === 'boolean'
+            ? { boolValue: value }
+            : Number.isInteger(value)
+              ? { intValue: String(value) }
+              : { doubleValue: value },
+    })),
+  };
+}
+
+/**
+ * A healthy shop every 15 s from 40 to 10 minutes before `nowMs`, then a trace every 10 s
+ * with inventory 80 ms slower: 120 + 59 traces whose root cause is inventory.
+ */
+export function slowInventoryIncident(nowMs: number): SpanShape[][] {
+  const minute = 60_000;
+  const window = (fault: Fault, fromMs: number, count: number, everyMs: number) =>
+    Array.from({ length: count }, (_, i) => shopTrace(fault, ((i * 37) % 100) / 100, BigInt(fromMs + i * everyMs) * 1_000_000n));
+  return [...window({}, nowMs - 40 * minute, 120, 15_000), ...window({ latencyMs: { inventory: 80 } }, nowMs - 10 * minute + 1000, 59, 10_000)];
 }

@@ -1,6 +1,7 @@
 // The shell: a header with the pages and the theme switch, and the page the URL names.
 import { ComparePage } from './pages/ComparePage.tsx';
 import { HealthPage } from './pages/HealthPage.tsx';
+import { RootCausePage } from './pages/RootCausePage.tsx';
 import { SearchPage } from './pages/SearchPage.tsx';
 import { ServiceMapPage } from './pages/ServiceMapPage.tsx';
 import { TracePage } from './pages/TracePage.tsx';
@@ -12,6 +13,7 @@ const PAGES = [
   { path: '/compare', label: 'Compare' },
   { path: '/map', label: 'Service map' },
   { path: '/health', label: 'Service health' },
+  { path: '/rca', label: 'Root cause' },
 ];
 
 export function App() {
@@ -44,6 +46,8 @@ export function App() {
           <ServiceMapPage query={location.query} />
         ) : location.path.startsWith('/health') ? (
           <HealthPage query={location.query} />
+        ) : location.path.startsWith('/rca') ? (
+          <RootCausePage query={location.query} />
         ) : (
           <SearchPage query={location.query} />
         )}

@@ -102,6 +102,34 @@ export interface RedSeries {
   points: { timeUnixNano: string; count: number; errors: number; rate: number; errorRate: number; p50Nanos: number; p95Nanos: number; p99Nanos: number }[];
 }
 
+/** One node of the merged tree of two traces (/api/v1/compare/traces), in tree order. */
+export interface CompareRow {
+  /** `service:operation` of each span from the root down to this node */
+  path: string[];
+  service: string;
+  operation: string;
+  depth: number;
+  countA: number;
+  countB: number;
+  /** mean duration in each trace (absent or 0 where the count is 0) */
+  meanNanosA: number | string | null;
+  meanNanosB: number | string | null;
+  status: 'added' | 'missing' | 'slower' | 'faster' | 'same';
+}
+
+export interface RootCauseRanking {
+  window: { startTimeUnixNano: string; endTimeUnixNano: string; baselineStartTimeUnixNano: string; baselineEndTimeUnixNano: string; reasons: string[] } | null;
+  candidates: {
+    service: string;
+    score: number;
+    evidence: { kind: string; score: number; detail: string }[];
+    operations: { operation: string; score: number }[];
+  }[];
+  baselineTraces: number;
+  incidentTraces: number;
+  anomalousTraces: number;
+}
+
 export const api = {
   services: () => getJson<{ services: string[] }>('/api/v1/services').then((r) => r.services),
   operations: (service: string) =>
@@ -114,5 +142,7 @@ export const api = {
   attributeValues: (scope: string, key: string, params?: Params) =>
     getJson<{ values: string[] }>(`/api/v1/attributes/${scope}/${encodeURIComponent(key)}/values`, params).then((r) => r.values),
   dependencies: (params: Params) => getJson<ServiceGraph>('/api/v1/dependencies', params),
+  rootCause: (params: Params) => getJson<RootCauseRanking>('/api/v1/root-cause', params),
   metrics: (params: Params) => getJson<{ stepNanos: string; series: RedSeries[] }>('/api/v1/metrics', params),
+  compareTraces: (a: string, b: string) => getJson<{ rows: CompareRow[] }>('/api/v1/compare/traces', { a, b }).then((r) => r.rows),
 };
