@@ -145,4 +145,5 @@ export const api = {
   rootCause: (params: Params) => getJson<RootCauseRanking>('/api/v1/root-cause', params),
   metrics: (params: Params) => getJson<{ stepNanos: string; series: RedSeries[] }>('/api/v1/metrics', params),
   compareTraces: (a: string, b: string) => getJson<{ rows: CompareRow[] }>('/api/v1/compare/traces', { a, b }).then((r) => r.rows),
+  compareTypical: (trace: string) => getJson<{ typicalTraceId: string; rows: CompareRow[] }>('/api/v1/compare/typical', { trace }),
 };
