@@ -20,9 +20,18 @@ export function useTheme(): [Theme, () => void] {
   return [theme, () => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))];
 }
 
-/** A colour per service, stable across pages and reloads (a hash of the name). */
+/**
+ * A colour per service, stable across pages and reloads: a well-mixed hash of the name
+ * (FNV-1a, then a murmur3 finaliser), so names that differ in one character (svc-a,
+ * svc-b) still get far-apart hues.
+ */
 export function serviceColor(service: string): string {
-  let hash = 0;
-  for (let i = 0; i < service.length; i++) hash = (hash * 31 + service.charCodeAt(i)) | 0;
-  return `hsl(${((hash % 360) + 360) % 360}, 65%, 50%)`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < service.length; i++) hash = Math.imul(hash ^ service.charCodeAt(i), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return `hsl(${(hash >>> 0) % 360}, 65%, 50%)`;
 }
