@@ -2,14 +2,28 @@
 import { ConfigError, loadConfig, usage } from './config.ts';
 import { startSkein } from './serve.ts';
 
+const COMMANDS = [
+  'Commands:',
+  '  serve   run Skein (this help)',
+  '  demo    run Skein with the demo shop sending to it (skein demo --help)',
+  '',
+].join('\n');
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'demo') {
+    // Loaded only for this command: `skein serve` does not need the demo.
+    const { runDemo } = await import('./demo.ts');
+    process.exitCode = await runDemo(rest);
+    // The services, Skein and their sockets are closed; a stray timer must not hold the exit.
+    process.exit();
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
-    console.log(usage());
+    console.log(`${usage()}\n\n${COMMANDS}`);
     return;
   }
   if (command !== 'serve') {
-    console.error(`skein: unknown command '${command}'\n\n${usage()}`);
+    console.error(`skein: unknown command '${command}'\n\n${usage()}\n\n${COMMANDS}`);
     process.exitCode = 2;
     return;
   }
