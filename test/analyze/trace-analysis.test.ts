@@ -117,6 +117,14 @@ describe('error origin', () => {
     assert.deepEqual(errorOrigins([root, a, b, c, d]), [b, d]);
   });
 
+  it('an error propagated through a call that was not marked failed is not an origin', () => {
+    // checkout fails because payment did; the HTTP client span between them is unmarked
+    const checkout = span('checkout', 0, 100, { error: true, service: 'checkout' });
+    const call = span('POST payment', 10, 90, { parent: checkout, service: 'checkout', kind: SpanKind.CLIENT });
+    const payment = span('POST /payments', 12, 88, { parent: call, service: 'payment', error: true, kind: SpanKind.SERVER });
+    assert.deepEqual(errorOrigins([checkout, call, payment]), [payment]);
+  });
+
   it('an error under a span that did not fail is an origin; no errors, no origin', () => {
     const root = span('root', 0, 100);
     const child = span('child', 10, 20, { parent: root, error: true });
