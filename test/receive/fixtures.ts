@@ -199,3 +199,35 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Mutates `seed` text `iterations` times (1-3 characters dropped or replaced from
+ * `alphabet` each time) and feeds each mutant to `decode`: it must decode or throw
+ * `allowed`, nothing else. Returns how many mutants decoded.
+ */
+export function fuzzText(
+  seed: string,
+  alphabet: string,
+  random: () => number,
+  iterations: number,
+  decode: (text: string) => unknown,
+  allowed: new (...args: never[]) => Error,
+): number {
+  let decoded = 0;
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    const chars = [...seed];
+    const mutations = 1 + Math.floor(random() * 3);
+    for (let m = 0; m < mutations; m++) {
+      const at = Math.floor(random() * chars.length);
+      if (random() < 0.3) chars.splice(at, 1);
+      else chars[at] = alphabet[Math.floor(random() * alphabet.length)];
+    }
+    try {
+      decode(chars.join(''));
+      decoded++;
+    } catch (error) {
+      if (!(error instanceof allowed)) throw new Error(`iteration ${iteration}: ${String(error)} for ${chars.join('')}`);
+    }
+  }
+  return decoded;
+}

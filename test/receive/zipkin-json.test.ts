@@ -7,7 +7,7 @@ import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../../src/m
 import { DecodeError } from '../../src/receive/decode-error.ts';
 import { decodeZipkinJson, ZipkinDecodeError } from '../../src/receive/zipkin-json.ts';
 import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
-import { seededRandom } from './fixtures.ts';
+import { fuzzText, seededRandom } from './fixtures.ts';
 
 interface RawSpan {
   traceId: string;
@@ -532,21 +532,6 @@ test('fuzz: mutated JSON decodes or throws ZipkinDecodeError, nothing else', { t
     },
   ]);
   const alphabet = '{}[]",:0123456789-.eE truefalsnul\\abcxyzAZ_';
-  let decoded = 0;
-  for (let iteration = 0; iteration < 3000; iteration++) {
-    const chars = [...seed];
-    const mutations = 1 + Math.floor(random() * 3);
-    for (let m = 0; m < mutations; m++) {
-      const at = Math.floor(random() * chars.length);
-      if (random() < 0.3) chars.splice(at, 1);
-      else chars[at] = alphabet[Math.floor(random() * alphabet.length)];
-    }
-    try {
-      decodeZipkinJson(chars.join(''));
-      decoded++;
-    } catch (error) {
-      if (!(error instanceof ZipkinDecodeError)) assert.fail(`iteration ${iteration}: ${String(error)} for ${chars.join('')}`);
-    }
-  }
+  const decoded = fuzzText(seed, alphabet, random, 3000, decodeZipkinJson, ZipkinDecodeError);
   assert.ok(decoded > 0, 'some mutations still decode');
 });
