@@ -1,12 +1,13 @@
-// Reading one big trace: SpanStore.getTrace and OTLP/JSON for a trace of BENCH_SPANS spans
-// (default 100 000), the path of the trace view and every trace-by-id API. Reference in the
-// same run: the same query's raw output from chDB as JSONEachRow (what the store parses
-// today) and as RowBinary (what it could read instead).
+// Reading one big trace of BENCH_SPANS spans (default 100 000): SpanStore.getTrace and
+// OTLP/JSON (every trace-by-id API), and getTraceOutline and the timeline's columnar JSON
+// (the trace view). Reference in the same run: the full span query's raw output from chDB
+// as JSONEachRow (what the store parses) and as RowBinary (what it could read instead).
 //   node --import tsx bench/trace-read.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
+import { traceTimelineJson } from '../src/api/trace-timeline-json.ts';
 import { spansToOtlpJson } from '../src/model/otlp-json.ts';
 import { SPAN_SELECT_LIST } from '../src/store/span-rows.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -42,7 +43,13 @@ for (let run = 0; run < RUNS; run++) {
   const t1 = performance.now();
   const json = JSON.stringify(spansToOtlpJson(read));
   const t2 = performance.now();
-  console.log(`  getTrace ${Math.round(t1 - t0)}, OTLP/JSON ${Math.round(t2 - t1)} (${(json.length / 1e6).toFixed(1)} MB)`);
+  const outline = await store.getTraceOutline(traceId);
+  const t3 = performance.now();
+  const timeline = JSON.stringify(traceTimelineJson(outline));
+  const t4 = performance.now();
+  console.log(
+    `  getTrace ${Math.round(t1 - t0)}, OTLP/JSON ${Math.round(t2 - t1)} (${(json.length / 1e6).toFixed(1)} MB) | getTraceOutline ${Math.round(t3 - t2)}, timeline JSON ${Math.round(t4 - t3)} (${(timeline.length / 1e6).toFixed(1)} MB)`,
+  );
 }
 await store.close();
 

@@ -9,15 +9,16 @@ import { diffTraces } from '../analyze/trace-diff.ts';
 import { traceTree } from '../analyze/trace-tree.ts';
 import { serviceGraph } from '../analyze/service-graph.ts';
 import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
-import { SpanKind, type SpanRow } from '../model/span.ts';
+import { SpanKind } from '../model/span.ts';
 import { spansToOtlpJson } from '../model/otlp-json.ts';
 import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
-import { parseTraceId } from '../query/trace-id.ts';
-import type { AttributeScope, RedRow, SpanSkeleton, SpanStore, TraceSummary } from '../store/span-store.ts';
+import { parseSpanId, parseTraceId } from '../query/trace-id.ts';
+import type { AttributeScope, RedRow, SpanOutline, SpanSkeleton, SpanStore, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
+import { traceTimelineJson } from './trace-timeline-json.ts';
 import { uiApp } from './ui-static.ts';
 
 /** What the API reports about the running process, beside the store's data. */
@@ -26,6 +27,9 @@ export interface Health {
   /** The ingest pipeline's counters (pending spans, written spans, WAL bytes). */
   pipelineStats(): object;
 }
+
+/** Longest text find-in-trace takes: a needle, not a document. */
+const MAX_FIND_TEXT = 1000;
 
 export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono {
   const app = new Hono();
@@ -48,9 +52,32 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     return c.json(spansToOtlpJson(spans));
   });
 
+  app.get('/api/v1/traces/:traceId/timeline', async (c) => {
+    const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
+    const spans = await store.getTraceOutline(traceId);
+    if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
+    return c.json(traceTimelineJson(spans));
+  });
+
+  app.get('/api/v1/traces/:traceId/spans/:spanId', async (c) => {
+    const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
+    const spanId = parseParam('spanId', c.req.param('spanId'), parseSpanId);
+    const spans = await store.getSpan(traceId, spanId);
+    if (spans.length === 0) throw new HttpError(404, `span ${spanId} not found in trace ${traceId}`);
+    return c.json(spansToOtlpJson(spans));
+  });
+
+  app.get('/api/v1/traces/:traceId/find', async (c) => {
+    const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
+    const text = c.req.query('text');
+    if (text === undefined) throw new ParamError('text', 'is required');
+    if (text.length > MAX_FIND_TEXT) throw new ParamError('text', `is longer than ${MAX_FIND_TEXT} characters`);
+    return c.json({ spanIds: await store.findSpans(traceId, text) });
+  });
+
   app.get('/api/v1/traces/:traceId/analysis', async (c) => {
     const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
-    const spans = await store.getTrace(traceId);
+    const spans = await store.getTraceOutline(traceId);
     if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
     return c.json(traceAnalysisJson(analyzeTrace(spans)));
   });
@@ -276,8 +303,8 @@ function redSeries(rows: RedRow[], stepNs: bigint) {
   return [...series.values()];
 }
 
-function traceAnalysisJson({ criticalPath, errorOrigins, stats }: TraceAnalysis) {
-  const spanRef = (span: SpanRow) => ({ spanId: span.spanId, service: span.serviceName, name: span.name, kind: spanKindName(span.kind) });
+function traceAnalysisJson({ criticalPath, errorOrigins, stats }: TraceAnalysis<SpanOutline>) {
+  const spanRef = (span: SpanOutline) => ({ spanId: span.spanId, service: span.serviceName, name: span.name, kind: spanKindName(span.kind) });
   return {
     criticalPath: {
       durationNanos: String(criticalPath.durationNs),

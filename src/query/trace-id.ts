@@ -7,3 +7,9 @@ export function parseTraceId(text: string): string {
   if (/^0+$/.test(id)) throw new Error('the all-zero trace id is invalid');
   return id;
 }
+
+/** A span id as the APIs accept it: 16 hex digits, any case. */
+export function parseSpanId(text: string): string {
+  if (!/^[0-9a-f]{16}$/i.test(text)) throw new Error(`'${text}' is not a hex span id of 16 digits`);
+  return text.toLowerCase();
+}

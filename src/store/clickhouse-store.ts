@@ -13,6 +13,7 @@ import type {
   RedQuery,
   RedRow,
   ServiceCalls,
+  SpanOutline,
   SpanSkeleton,
   SpanStore,
   TraceQuery,
@@ -33,8 +34,14 @@ import {
   ATTRIBUTE_SCOPES,
   ATTRIBUTE_TYPES,
   SPAN_COLUMN_NAMES,
+  OUTLINE_SELECT_LIST,
+  SKELETON_SELECT_LIST,
+  SPAN_KEY_SELECT_LIST,
   SPAN_SELECT_LIST,
   attributeColumns,
+  attributeValueText,
+  outlineFromRow,
+  skeletonFromRow,
   dayOf,
   encodeSpans,
   spanFromRow,
@@ -72,20 +79,52 @@ export class ClickHouseStore implements SpanStore {
     return this.writeEncoded([this.encode(spans)]);
   }
 
-  async getTrace(traceId: string): Promise<SpanRow[]> {
+  getTrace(traceId: string): Promise<SpanRow[]> {
+    return this.readTrace(traceId, SPAN_SELECT_LIST, spanFromRow);
+  }
+
+  getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return this.readTrace(traceId, OUTLINE_SELECT_LIST, outlineFromRow);
+  }
+
+  async getSpan(traceId: string, spanId: string): Promise<SpanRow[]> {
+    return this.readTrace(traceId, SPAN_SELECT_LIST, spanFromRow, `span_id = ${sqlHexBytes(spanId.toLowerCase(), 8)}`);
+  }
+
+  async findSpans(traceId: string, text: string): Promise<string[]> {
+    if (text.trim() === '') return [];
+    const spans = await this.readTrace(traceId, SPAN_KEY_SELECT_LIST, (row) => row.span_id_hex as string, spanTextContains(text));
+    return [...new Set(spans)];
+  }
+
+  /**
+   * The trace's rows, read as `select` (which names span_id_hex, kind and start_ns: the
+   * order and the dedupe below need them) and mapped by `fromRow`, where `condition` holds.
+   * A 64-bit id (high half zero) that matches no trace exactly reads the traces whose low
+   * half it is: this scans the trace index's ids (16 bytes a trace), so only when the exact
+   * lookup found nothing.
+   */
+  private async readTrace<T>(
+    traceId: string,
+    select: string,
+    fromRow: (row: Row) => T,
+    condition?: string,
+  ): Promise<T[]> {
     const id = traceId.toLowerCase();
-    const spans = await this.readTrace(id);
-    if (spans.length > 0 || !id.startsWith(ZERO_HIGH_HALF)) return spans;
-    // A 64-bit id: the traces whose low half it is. This scans the trace index's ids
-    // (16 bytes a trace), so it runs only when the exact lookup found nothing.
-    const rows = await this.transport.query(`
+    const rows = await this.readOneTrace(id, select, condition);
+    if (rows.length > 0 || !id.startsWith(ZERO_HIGH_HALF)) return rows.map(fromRow);
+    const ids = await this.transport.query(`
 SELECT DISTINCT lower(hex(trace_id)) AS trace_id_hex
 FROM ${TRACE_INDEX_TABLE}
 WHERE substring(trace_id, 9, 8) = ${sqlHexBytes(id.slice(16), 8)}
 ORDER BY trace_id_hex
 LIMIT ${MAX_LOW_HALF_MATCHES}`);
-    const traces = await Promise.all(rows.map((row) => this.readTrace(row.trace_id_hex as string)));
-    return traces.flat().sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+    const traces = await Promise.all(ids.map((row) => this.readOneTrace(row.trace_id_hex as string, select, condition)));
+    const startOf = (row: Row) => BigInt(row.start_ns as string);
+    return traces
+      .flat()
+      .sort((a, b) => (startOf(a) < startOf(b) ? -1 : startOf(a) > startOf(b) ? 1 : 0))
+      .map(fromRow);
   }
 
   /**
@@ -99,23 +138,23 @@ LIMIT ${MAX_LOW_HALF_MATCHES}`);
    * row per (span_id, kind, start_ns) stays; kind because a Zipkin shared span (client
    * and server halves under one span id) is two spans.
    */
-  private async readTrace(traceId: string): Promise<SpanRow[]> {
+  private readOneTrace(traceId: string, select: string, condition?: string): Promise<Row[]> {
     const id = sqlHexBytes(traceId, 16);
-    const rows = await this.transport.query(`
+    return this.transport.query(`
 WITH (
   SELECT (min(first_day), max(last_day), min(first_start_ns), max(last_ns))
   FROM ${TRACE_INDEX_TABLE}
   WHERE trace_id = ${id}
 ) AS bounds
-SELECT ${SPAN_SELECT_LIST}
+SELECT ${select}
 FROM ${SPANS_TABLE}
 WHERE start_date BETWEEN bounds.1 AND bounds.2
   AND ${TIME_BUCKET_EXPRESSION} BETWEEN intDiv(bounds.3, ${TIME_BUCKET_NS}) AND intDiv(bounds.4, ${TIME_BUCKET_NS})
   AND start_ns BETWEEN bounds.3 AND bounds.4
-  AND trace_id = ${id}
+  AND trace_id = ${id}${condition === undefined ? '' : `
+  AND (${condition})`}
 ORDER BY start_ns, span_id_hex, kind
 LIMIT 1 BY span_id_hex, kind, start_ns`);
-    return rows.map(spanFromRow);
   }
 
   /**
@@ -310,8 +349,7 @@ ORDER BY service_name, name, toUInt64(step_start)`);
     const pairs = (['span', 'resource'] as const).flatMap((scope) =>
       ATTRIBUTE_TYPES.filter((type) => type !== 'other').map((type) => {
         const { keys, values } = attributeColumns(scope, type);
-        const text = type === 'string' ? 'v' : type === 'bool' ? "if(v = 1, 'true', 'false')" : 'toString(v)';
-        return `arrayMap((k, v) -> (${sqlString(scope)}, k, ${text}), ${keys}, ${values})`;
+        return `arrayMap((k, v) -> (${sqlString(scope)}, k, ${attributeValueText(type, 'v')}), ${keys}, ${values})`;
       }),
     );
     const [totals] = await this.transport.query(`
@@ -344,8 +382,7 @@ LIMIT ${limit}`);
     if (maxTraces === 0) return [];
     const [start, end] = [clampNs(query.startNs), clampNs(query.endNs)];
     const rows = await this.transport.query(`
-SELECT lower(hex(trace_id)) AS trace_id_hex, lower(hex(span_id)) AS span_id_hex, lower(hex(parent_span_id)) AS parent_span_id_hex,
-  service_name, name, kind, toString(start_ns) AS start_text, toString(end_ns) AS end_text, status_code
+SELECT ${SKELETON_SELECT_LIST}
 FROM ${SPANS_TABLE}
 WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
   AND trace_id IN (
@@ -358,17 +395,7 @@ WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
   )
 ORDER BY trace_id_hex, start_ns
 LIMIT 1 BY trace_id_hex, span_id_hex, kind, start_ns`);
-    return rows.map((row) => ({
-      traceId: row.trace_id_hex as string,
-      spanId: row.span_id_hex as string,
-      parentSpanId: /^0+$/.test(row.parent_span_id_hex as string) ? '' : (row.parent_span_id_hex as string),
-      serviceName: row.service_name as string,
-      name: row.name as string,
-      kind: row.kind as number,
-      startNs: BigInt(row.start_text as string),
-      endNs: BigInt(row.end_text as string),
-      statusCode: row.status_code as number,
-    }));
+    return rows.map(skeletonFromRow);
   }
 
   async listServices(): Promise<string[]> {
@@ -577,6 +604,25 @@ function integer(value: number, name: string): number {
 function nonNegativeInteger(value: number, name: string): number {
   if (integer(value, name) < 0) throw new RangeError(`${name} must not be negative, got ${value}`);
   return value;
+}
+
+/** findSpans' condition: the text in any of a span's searchable fields (see SpanStore.findSpans). */
+function spanTextContains(text: string): string {
+  const contains = (expression: string) => `positionCaseInsensitiveUTF8(${expression}, ${sqlString(text)}) > 0`;
+  const attributes = ATTRIBUTE_SCOPES.flatMap((scope) =>
+    ATTRIBUTE_TYPES.map((type) => {
+      const { keys, values } = attributeColumns(scope, type);
+      return `arrayExists((k, v) -> ${contains(`concat(k, '=', ${attributeValueText(type, 'v')})`)}, ${keys}, ${values})`;
+    }),
+  );
+  return [
+    contains('service_name'),
+    contains('name'),
+    contains('lower(hex(span_id))'),
+    contains('status_message'),
+    `arrayExists(n -> ${contains('n')}, event_names)`,
+    ...attributes,
+  ].join('\n    OR ');
 }
 
 function compare(a: string, b: string): number {

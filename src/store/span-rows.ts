@@ -7,7 +7,7 @@
 // each event, each link) are kept as JSON text, see attributesToJson.
 import { emptyAttributes, type Attributes, type Resource, type Scope, type SpanEvent, type SpanLink, type SpanRow } from '../model/span.ts';
 import { RowBinaryWriter } from './rowbinary.ts';
-import type { AttributeScope } from './span-store.ts';
+import type { AttributeScope, SpanOutline, SpanSkeleton } from './span-store.ts';
 
 export interface ColumnSpec {
   name: string;
@@ -40,6 +40,12 @@ export const ATTRIBUTE_SCOPES = Object.keys(ATTRIBUTE_COLUMN_PREFIX) as Attribut
 export function attributeColumns(scope: AttributeScope, type: AttributeType): { keys: string; values: string } {
   const base = ATTRIBUTE_COLUMN_PREFIX[scope] + ATTRIBUTE_VALUE_TYPES[type].infix;
   return { keys: `${base}_keys`, values: `${base}_values` };
+}
+
+/** SQL for an attribute value (`value`, of a column of this type) as the text people read. */
+export function attributeValueText(type: AttributeType, value: string): string {
+  if (type === 'string' || type === 'other') return value;
+  return type === 'bool' ? `if(${value} = 1, 'true', 'false')` : `toString(${value})`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -363,7 +369,39 @@ export const SPAN_SELECT_LIST = SPAN_COLUMN_NAMES.filter(
   .map((name) => (ID_COLUMNS.has(name) ? hex(name) : ID_ARRAY_COLUMNS.has(name) ? hexArray(name) : name))
   .join(', ');
 
+/** The least a trace read selects: what orders its spans and drops duplicates. */
+export const SPAN_KEY_SELECT_LIST = [hex('span_id'), 'kind', 'start_ns'].join(', ');
+
+/** The SELECT list skeletonFromRow reads. */
+export const SKELETON_SELECT_LIST = [hex('trace_id'), hex('span_id'), hex('parent_span_id'), 'service_name', 'name', 'kind', 'start_ns', 'end_ns', 'status_code'].join(', ');
+
+/** The SELECT list outlineFromRow reads: the skeleton, the status message and the link targets. */
+export const OUTLINE_SELECT_LIST = [SKELETON_SELECT_LIST, 'status_message', hexArray('link_trace_ids'), hexArray('link_span_ids')].join(', ');
+
 type SpanRecord = Record<string, unknown>;
+
+export function skeletonFromRow(row: SpanRecord): SpanSkeleton {
+  return {
+    traceId: row.trace_id_hex as string,
+    spanId: row.span_id_hex as string,
+    parentSpanId: idFromHex(row.parent_span_id_hex as string),
+    serviceName: row.service_name as string,
+    name: row.name as string,
+    kind: row.kind as number,
+    startNs: BigInt(row.start_ns as string),
+    endNs: BigInt(row.end_ns as string),
+    statusCode: row.status_code as number,
+  };
+}
+
+export function outlineFromRow(row: SpanRecord): SpanOutline {
+  const linkSpanIds = row.link_span_ids_hex as string[];
+  return {
+    ...skeletonFromRow(row),
+    statusMessage: row.status_message as string,
+    links: (row.link_trace_ids_hex as string[]).map((traceId, i) => ({ traceId: idFromHex(traceId), spanId: idFromHex(linkSpanIds[i]!) })),
+  };
+}
 
 export function spanFromRow(row: SpanRecord): SpanRow {
   const eventTimes = row.event_times_ns as string[];

@@ -116,6 +116,44 @@ test('trace analysis: critical path, error origins and statistics', async () => 
   await getJson('/api/v1/traces/0123456789abcdef0123456789abcdef/analysis', 404);
 });
 
+test('the trace view\'s reads: the timeline in columns, one span in full, find in trace', async () => {
+  const trace = await getJson(`/api/v1/traces/${sent.slow}`);
+  const spans = trace.resourceSpans[0].scopeSpans[0].spans;
+  const timeline = await getJson(`/api/v1/traces/${sent.slow.toUpperCase()}/timeline`);
+  assert.equal(timeline.traceId, sent.slow);
+  assert.equal(timeline.startTimeUnixNano, spans[0].startTimeUnixNano);
+  assert.deepEqual(timeline.services, ['api-checkout']);
+  assert.deepEqual(timeline.spanId, spans.map((s: any) => s.spanId));
+  assert.deepEqual(timeline.parentSpanId, spans.map((s: any) => s.parentSpanId ?? ''));
+  assert.deepEqual(timeline.name.map((i: number) => timeline.names[i]), spans.map((s: any) => s.name));
+  assert.deepEqual(timeline.kind, spans.map((s: any) => s.kind));
+  assert.deepEqual(
+    timeline.start.map((start: number, i: number) => [start, timeline.duration[i]]),
+    spans.map((s: any) => [Number(BigInt(s.startTimeUnixNano) - BigInt(spans[0].startTimeUnixNano)), Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano))]),
+  );
+  assert.deepEqual(timeline.statusMessage, {});
+  assert.deepEqual(timeline.links, []);
+  const failing = await getJson(`/api/v1/traces/${sent.failing}/timeline`);
+  assert.deepEqual(failing.statusMessage, { 1: 'card declined' });
+  assert.deepEqual(failing.statusCode, [0, 2, 0]);
+
+  const one = await getJson(`/api/v1/traces/${sent.slow}/spans/${spans[2].spanId.toUpperCase()}`);
+  assert.deepEqual(one.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)), [spans[2]]);
+  assert.deepEqual(one.resourceSpans[0].resource, trace.resourceSpans[0].resource);
+  assert.match((await getJson(`/api/v1/traces/${sent.slow}/spans/0123456789abcdef`, 404)).error.message, /not found/);
+  assert.match((await getJson(`/api/v1/traces/${sent.slow}/spans/xyz`, 400)).error.message, /spanId/);
+
+  const find = async (text: string) => (await getJson(`/api/v1/traces/${sent.slow}/find?text=${encodeURIComponent(text)}`)).spanIds.sort();
+  assert.deepEqual(await find('RETRY'), [spans[2].spanId], 'an event name');
+  assert.deepEqual(await find('attempt=2'), [spans[2].spanId], 'an event attribute');
+  assert.deepEqual(await find('step=1'), [spans[1].spanId], 'a span attribute');
+  assert.deepEqual(await find('deployment.environment='), spans.map((s: any) => s.spanId).sort(), 'a resource attribute');
+  assert.deepEqual(await find(' '), []);
+  assert.match((await getJson(`/api/v1/traces/${sent.slow}/find`, 400)).error.message, /'text'/);
+  assert.match((await getJson(`/api/v1/traces/${sent.slow}/find?text=${'x'.repeat(1001)}`, 400)).error.message, /'text'/);
+  await getJson('/api/v1/traces/0123456789abcdef0123456789abcdef/timeline', 404);
+});
+
 test('RED metrics per service and operation, by span kind, in steps', async () => {
   const window = `start=${Date.now() - 3_600_000}&end=${Date.now()}`;
   const served = await getJson(`/api/v1/metrics?service=api-checkout&spanKind=server&step=2h&${window}`);

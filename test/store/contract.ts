@@ -149,6 +149,57 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await store.getTrace(traceId.toUpperCase()), [root, child], 'upper-case id');
     });
 
+    it('reads a trace as outlines, one span by id, and finds spans by text', async () => {
+      const { start, prefix } = slot();
+      const traceId = newTraceId();
+      const linked = { traceId: newTraceId(), spanId: newSpanId() };
+      const root = span({
+        traceId,
+        service: `${prefix}frontend`,
+        startNs: start + MS,
+        name: 'GET /cart',
+        kind: SpanKind.SERVER,
+        attributes: attributes({ str: { 'http.route': '/cart/{id}' }, int: { 'http.status_code': 503n }, dbl: { ratio: 0.25 }, bool: { cached: true } }),
+        resource: { attributes: attributes({ str: { 'service.name': `${prefix}frontend`, 'host.name': 'web-7' } }), droppedAttributesCount: 0, schemaUrl: '' },
+        events: [{ timeNs: start + 2n * MS, name: 'Cache Miss', attributes: attributes({ str: { 'cache.key': "it's-key-42" } }), droppedAttributesCount: 0 }],
+        links: [{ ...linked, traceState: '', flags: 0, attributes: attributes({ str: { reason: 'batch' } }), droppedAttributesCount: 0 }],
+      });
+      const client = span({ traceId, service: `${prefix}frontend`, startNs: start + 3n * MS, parentSpanId: root.spanId, kind: SpanKind.CLIENT, name: 'call backend' });
+      const server = { ...span({ traceId, service: `${prefix}backend`, startNs: start + 4n * MS, parentSpanId: root.spanId, kind: SpanKind.SERVER, statusCode: StatusCode.ERROR, statusMessage: 'Deadline exceeded' }), spanId: client.spanId };
+      await store.writeBatch([server, root, client]);
+
+      const outline = (s: SpanRow) => ({
+        traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, serviceName: s.serviceName, name: s.name, kind: s.kind,
+        startNs: s.startNs, endNs: s.endNs, statusCode: s.statusCode, statusMessage: s.statusMessage,
+        links: s.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
+      });
+      assert.deepStrictEqual(await store.getTraceOutline(traceId.toUpperCase()), [root, client, server].map(outline));
+      assert.deepStrictEqual(await store.getTraceOutline(newTraceId()), []);
+
+      assert.deepStrictEqual(await store.getSpan(traceId, root.spanId.toUpperCase()), [root]);
+      assert.deepStrictEqual(await store.getSpan(traceId, client.spanId), [client, server], 'both halves of a shared span');
+      assert.deepStrictEqual(await store.getSpan(traceId, newSpanId()), []);
+      await assert.rejects(store.getSpan(traceId, 'not-an-id'), RangeError);
+
+      const find = async (text: string) => (await store.findSpans(traceId, text)).sort();
+      const ids = (...spans: SpanRow[]) => [...new Set(spans.map((s) => s.spanId))].sort();
+      assert.deepStrictEqual(await find(`${prefix}BACKEND`), ids(server), 'service, any case');
+      assert.deepStrictEqual(await find('call back'), ids(client), 'name');
+      assert.deepStrictEqual(await find(root.spanId.toUpperCase()), ids(root), 'span id, any case');
+      assert.deepStrictEqual(await find('deadline'), ids(server), 'status message');
+      assert.deepStrictEqual(await find('http.route=/cart/{'), ids(root), 'string attribute as key=value');
+      assert.deepStrictEqual(await find('status_code=503'), ids(root), 'int attribute');
+      assert.deepStrictEqual(await find('ratio=0.25'), ids(root), 'double attribute');
+      assert.deepStrictEqual(await find('cached=true'), ids(root), 'bool attribute');
+      assert.deepStrictEqual(await find('web-7'), ids(root), 'resource attribute');
+      assert.deepStrictEqual(await find('cache miss'), ids(root), 'event name');
+      assert.deepStrictEqual(await find("it's-key"), ids(root), 'event attribute, with a quote');
+      assert.deepStrictEqual(await find(prefix), ids(root, client, server), 'each id once');
+      assert.deepStrictEqual(await find('   '), [], 'blank text finds nothing');
+      assert.deepStrictEqual(await find('%'), [], 'no pattern characters');
+      assert.deepStrictEqual(await find('no such text anywhere'), []);
+    });
+
     it('returns [] for an unknown trace and rejects a malformed id', async () => {
       assert.deepStrictEqual(await store.getTrace(newTraceId()), []);
       await assert.rejects(store.getTrace("'; DROP TABLE spans; --"), RangeError);
@@ -608,6 +659,9 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       await store.writeBatch([wide]);
       assert.deepStrictEqual(await store.getTrace(`${'0'.repeat(16)}${low}`), [wide]);
       assert.deepStrictEqual(await store.getTrace(`${'0'.repeat(16)}${low.toUpperCase()}`), [wide], 'any case');
+      assert.deepStrictEqual((await store.getTraceOutline(`${'0'.repeat(16)}${low}`)).map((s) => s.traceId), [wide.traceId], 'outlines too');
+      assert.deepStrictEqual(await store.getSpan(`${'0'.repeat(16)}${low}`, wide.spanId), [wide], 'a span too');
+      assert.deepStrictEqual(await store.findSpans(`${'0'.repeat(16)}${low}`, 'wide-ids'), [wide.spanId], 'finding too');
 
       const narrow = span({ traceId: `${'0'.repeat(16)}${low}`, service: 'narrow-ids', startNs: start + MS });
       await store.writeBatch([narrow]);
