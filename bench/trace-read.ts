@@ -1,7 +1,7 @@
 // Reading one big trace of BENCH_SPANS spans (default 100 000): SpanStore.getTrace and
 // OTLP/JSON (every trace-by-id API), and getTraceOutline and the timeline's columnar JSON
 // (the trace view). Reference in the same run: the full span query's raw output from chDB
-// as JSONEachRow (what the store parses) and as RowBinary (what it could read instead).
+// as RowBinary (what the store reads) and as JSONEachRow (what it parsed before).
 //   node --import tsx bench/trace-read.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Session } from 'chdb';
 import { traceTimelineJson } from '../src/api/trace-timeline-json.ts';
 import { spansToOtlpJson } from '../src/model/otlp-json.ts';
-import { SPAN_SELECT_LIST } from '../src/store/span-rows.ts';
+import { SPAN_READ } from '../src/store/span-rows.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { attributes, span } from '../test/support/span-builder.ts';
 
@@ -54,8 +54,8 @@ for (let run = 0; run < RUNS; run++) {
 await store.close();
 
 const session = new Session(join(dir, 'chdb'), { connectionArgs: ['--output_format_json_quote_64bit_integers=1'] } as never);
-const sql = `SELECT ${SPAN_SELECT_LIST} FROM spans WHERE trace_id = unhex('${traceId}')`;
-for (const format of ['JSONEachRow', 'RowBinary']) {
+const sql = `SELECT ${SPAN_READ.select} FROM spans WHERE trace_id = unhex('${traceId}')`;
+for (const format of ['RowBinary', 'JSONEachRow']) {
   const t0 = performance.now();
   const result = await session.queryAsync(sql, { format } as never);
   const t1 = performance.now();

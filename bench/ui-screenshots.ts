@@ -41,7 +41,7 @@ try {
 
   await page.goto(`${skein.httpUrl}/trace/${failing.traceId}?span=${failing.ids.psp}`);
   await page.locator('.analysis-summary .critical-summary').waitFor();
-  await page.locator('.span-detail').waitFor();
+  await page.locator('.span-detail[data-detail="loaded"]').waitFor();
   await page.screenshot({ path: 'docs/images/trace.png' });
 
   await page.goto(`${skein.httpUrl}/compare?a=${normal.traceId}&b=${retried.traceId}`);

@@ -2,12 +2,14 @@
 // Builds the UI if ui/dist is older than ui/src, starts `skein serve`, ingests a 10k-span
 // and a 100k-span trace (OTLP/JSON in requests under the 20 MiB cap), then opens
 // /trace/{id} several times per trace and reports medians of:
-//   - response: the trace's JSON has arrived (resource timing: the server's share),
-//   - parsed: the JSON parsed (the page's `skein:trace-loaded` mark),
+//   - response: the trace's timeline (/api/v1/traces/{id}/timeline, every span in columns
+//     without attributes or events) has arrived (resource timing: the server's share),
+//   - parsed: the timeline parsed (the page's `skein:trace-loaded` mark),
 //   - first paint: the timeline's first canvas draw (`skein:timeline-first-paint`), all
 //     from navigation start, and first paint − response, the page's own work,
-//   - interactive: from navigation start until the page answered a click on a row (the
-//     span detail panel shows that span) issued as soon as the timeline was painted,
+//   - interactive: from navigation start until the page answered a click on a row, issued
+//     as soon as the timeline was painted, in full: the span detail panel shows that span
+//     with its attributes, which it fetches on selection (/api/v1/traces/{id}/spans/{spanId}),
 //   - scroll frame: median and worst time between frames while the timeline scrolls
 //     (60 scroll steps, one per animation frame).
 // Environment: BENCH_RUNS (default 5), BENCH_SIZES (default 10000,100000).
@@ -149,7 +151,7 @@ async function ingest(otlpHttpUrl: string, httpUrl: string, count: number): Prom
 }
 
 interface Run {
-  /** the trace's last byte arrived */
+  /** the timeline's last byte arrived */
   responseMs: number;
   fetchMs: number;
   firstPaintMs: number;
@@ -166,15 +168,15 @@ async function measure(page: Page, url: string): Promise<Run> {
   const canvas = page.locator('.timeline canvas.timeline-rows');
   await page.waitForFunction(() => performance.getEntriesByName('skein:timeline-first-paint').length > 0, undefined, { timeout: 60_000 });
   // Click the third row as soon as the timeline is painted; the page is interactive once the
-  // span detail panel shows that span.
+  // span detail panel shows that span's full data, fetched on the click.
   const box = (await canvas.boundingBox())!;
   await page.mouse.click(box.x + 60, box.y + Number(await page.locator('.timeline').getAttribute('data-header-height')) + 2.5 * Number(await page.locator('.timeline').getAttribute('data-row-height')));
-  await page.locator('.span-detail[data-span-id]').waitFor({ timeout: 60_000 });
+  await page.locator('.span-detail[data-detail="loaded"]').waitFor({ timeout: 60_000 });
   const interactiveMs = await page.evaluate(() => performance.now());
   const marks = await page.evaluate(() => {
-    const trace = performance.getEntriesByType('resource').find((e) => /\/api\/v1\/traces\/[0-9a-f]+$/.test(e.name)) as PerformanceResourceTiming;
+    const timeline = performance.getEntriesByType('resource').find((e) => /\/api\/v1\/traces\/[0-9a-f]+\/timeline$/.test(e.name)) as PerformanceResourceTiming;
     return {
-      response: trace.responseEnd,
+      response: timeline.responseEnd,
       fetch: performance.getEntriesByName('skein:trace-loaded')[0].startTime,
       paint: performance.getEntriesByName('skein:timeline-first-paint')[0].startTime,
     };

@@ -34,17 +34,16 @@ import {
   ATTRIBUTE_SCOPES,
   ATTRIBUTE_TYPES,
   SPAN_COLUMN_NAMES,
-  OUTLINE_SELECT_LIST,
-  SKELETON_SELECT_LIST,
-  SPAN_KEY_SELECT_LIST,
-  SPAN_SELECT_LIST,
+  OUTLINE_READ,
+  SKELETON_READ,
+  SPAN_KEY_READ,
+  SPAN_READ,
   attributeColumns,
   attributeValueText,
-  outlineFromRow,
-  skeletonFromRow,
   dayOf,
   encodeSpans,
-  spanFromRow,
+  readRows,
+  type SpanRead,
   type AttributeType,
 } from './span-rows.ts';
 import { sqlDate, sqlFloat64, sqlHexBytes, sqlIdentifier, sqlInt64, sqlString, sqlUInt64 } from './sql.ts';
@@ -80,51 +79,41 @@ export class ClickHouseStore implements SpanStore {
   }
 
   getTrace(traceId: string): Promise<SpanRow[]> {
-    return this.readTrace(traceId, SPAN_SELECT_LIST, spanFromRow);
+    return this.readTrace(traceId, SPAN_READ);
   }
 
   getTraceOutline(traceId: string): Promise<SpanOutline[]> {
-    return this.readTrace(traceId, OUTLINE_SELECT_LIST, outlineFromRow);
+    return this.readTrace(traceId, OUTLINE_READ);
   }
 
   async getSpan(traceId: string, spanId: string): Promise<SpanRow[]> {
-    return this.readTrace(traceId, SPAN_SELECT_LIST, spanFromRow, `span_id = ${sqlHexBytes(spanId.toLowerCase(), 8)}`);
+    return this.readTrace(traceId, SPAN_READ, `span_id = ${sqlHexBytes(spanId.toLowerCase(), 8)}`);
   }
 
   async findSpans(traceId: string, text: string): Promise<string[]> {
     if (text.trim() === '') return [];
-    const spans = await this.readTrace(traceId, SPAN_KEY_SELECT_LIST, (row) => row.span_id_hex as string, spanTextContains(text));
-    return [...new Set(spans)];
+    const spans = await this.readTrace(traceId, SPAN_KEY_READ, spanTextContains(text));
+    return [...new Set(spans.map((span) => span.spanId))];
   }
 
   /**
-   * The trace's rows, read as `select` (which names span_id_hex, kind and start_ns: the
-   * order and the dedupe below need them) and mapped by `fromRow`, where `condition` holds.
-   * A 64-bit id (high half zero) that matches no trace exactly reads the traces whose low
-   * half it is: this scans the trace index's ids (16 bytes a trace), so only when the exact
-   * lookup found nothing.
+   * The trace's rows where `condition` holds, read as `columns` says. A 64-bit id (high
+   * half zero) that matches no trace exactly reads the traces whose low half it is: this
+   * scans the trace index's ids (16 bytes a trace), so only when the exact lookup found
+   * nothing.
    */
-  private async readTrace<T>(
-    traceId: string,
-    select: string,
-    fromRow: (row: Row) => T,
-    condition?: string,
-  ): Promise<T[]> {
+  private async readTrace<T extends { startNs: bigint }>(traceId: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
     const id = traceId.toLowerCase();
-    const rows = await this.readOneTrace(id, select, condition);
-    if (rows.length > 0 || !id.startsWith(ZERO_HIGH_HALF)) return rows.map(fromRow);
+    const spans = await this.readOneTrace(id, columns, condition);
+    if (spans.length > 0 || !id.startsWith(ZERO_HIGH_HALF)) return spans;
     const ids = await this.transport.query(`
 SELECT DISTINCT lower(hex(trace_id)) AS trace_id_hex
 FROM ${TRACE_INDEX_TABLE}
 WHERE substring(trace_id, 9, 8) = ${sqlHexBytes(id.slice(16), 8)}
 ORDER BY trace_id_hex
 LIMIT ${MAX_LOW_HALF_MATCHES}`);
-    const traces = await Promise.all(ids.map((row) => this.readOneTrace(row.trace_id_hex as string, select, condition)));
-    const startOf = (row: Row) => BigInt(row.start_ns as string);
-    return traces
-      .flat()
-      .sort((a, b) => (startOf(a) < startOf(b) ? -1 : startOf(a) > startOf(b) ? 1 : 0))
-      .map(fromRow);
+    const traces = await Promise.all(ids.map((row) => this.readOneTrace(row.trace_id_hex as string, columns, condition)));
+    return traces.flat().sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
   }
 
   /**
@@ -138,23 +127,23 @@ LIMIT ${MAX_LOW_HALF_MATCHES}`);
    * row per (span_id, kind, start_ns) stays; kind because a Zipkin shared span (client
    * and server halves under one span id) is two spans.
    */
-  private readOneTrace(traceId: string, select: string, condition?: string): Promise<Row[]> {
+  private async readOneTrace<T>(traceId: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
     const id = sqlHexBytes(traceId, 16);
-    return this.transport.query(`
+    const bytes = await this.transport.queryRowBinary(`
 WITH (
   SELECT (min(first_day), max(last_day), min(first_start_ns), max(last_ns))
   FROM ${TRACE_INDEX_TABLE}
   WHERE trace_id = ${id}
 ) AS bounds
-SELECT ${select}
+SELECT ${columns.select}
 FROM ${SPANS_TABLE}
 WHERE start_date BETWEEN bounds.1 AND bounds.2
   AND ${TIME_BUCKET_EXPRESSION} BETWEEN intDiv(bounds.3, ${TIME_BUCKET_NS}) AND intDiv(bounds.4, ${TIME_BUCKET_NS})
   AND start_ns BETWEEN bounds.3 AND bounds.4
-  AND trace_id = ${id}${condition === undefined ? '' : `
-  AND (${condition})`}
-ORDER BY start_ns, span_id_hex, kind
-LIMIT 1 BY span_id_hex, kind, start_ns`);
+  AND trace_id = ${id}${condition === undefined ? '' : `\n  AND (${condition})`}
+ORDER BY start_ns, span_id, kind
+LIMIT 1 BY span_id, kind, start_ns`);
+    return readRows(bytes, columns);
   }
 
   /**
@@ -381,8 +370,8 @@ LIMIT ${limit}`);
     const maxTraces = nonNegativeInteger(query.maxTraces, 'maxTraces');
     if (maxTraces === 0) return [];
     const [start, end] = [clampNs(query.startNs), clampNs(query.endNs)];
-    const rows = await this.transport.query(`
-SELECT ${SKELETON_SELECT_LIST}
+    const bytes = await this.transport.queryRowBinary(`
+SELECT ${SKELETON_READ.select}
 FROM ${SPANS_TABLE}
 WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
   AND trace_id IN (
@@ -393,9 +382,9 @@ WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
     ORDER BY cityHash64(trace_id)
     LIMIT ${maxTraces}
   )
-ORDER BY trace_id_hex, start_ns
-LIMIT 1 BY trace_id_hex, span_id_hex, kind, start_ns`);
-    return rows.map(skeletonFromRow);
+ORDER BY trace_id, start_ns
+LIMIT 1 BY trace_id, span_id, kind, start_ns`);
+    return readRows(bytes, SKELETON_READ);
   }
 
   async listServices(): Promise<string[]> {

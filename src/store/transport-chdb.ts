@@ -64,6 +64,13 @@ export class ChdbTransport implements ClickHouseTransport {
     });
   }
 
+  queryRowBinary(sql: string): Promise<Buffer> {
+    return this.track(async () => {
+      const bytes = (await this.readSession.queryAsync(sql, { format: 'RowBinary' })).bytes();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    });
+  }
+
   exec(sql: string): Promise<void> {
     return this.track(async () => {
       await this.writeSession.queryAsync(sql);

@@ -29,6 +29,14 @@ export class ClickHouseHttpTransport implements ClickHouseTransport {
     return result.json<Row>();
   }
 
+  async queryRowBinary(sql: string): Promise<Buffer> {
+    // exec, as query() takes only the formats the client parses itself.
+    const result = await this.client.exec({ query: `${sql}\nFORMAT RowBinary` });
+    const chunks: Buffer[] = [];
+    for await (const chunk of result.stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
   async exec(sql: string): Promise<void> {
     await this.client.command({ query: sql });
   }

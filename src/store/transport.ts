@@ -1,5 +1,5 @@
-// How the store talks to a ClickHouse: SQL text in, JSONEachRow rows out, RowBinary for
-// bulk inserts. Two implementations: embedded chDB (transport-chdb.ts) and a server over
+// How the store talks to a ClickHouse: SQL text in, JSONEachRow rows out (RowBinary for
+// big reads), RowBinary for bulk inserts. Two implementations: embedded chDB (transport-chdb.ts) and a server over
 // HTTP (transport-clickhouse.ts). The store above writes one SQL dialect for both.
 
 /** One result row as parsed from JSONEachRow. */
@@ -12,6 +12,11 @@ export interface ClickHouseTransport {
    * non-finite floats as the strings "nan", "inf" and "-inf" (JSON has no such numbers).
    */
   query(sql: string): Promise<Row[]>;
+  /**
+   * Runs a SELECT (without a FORMAT clause) and returns its rows as RowBinary bytes, for
+   * reads too big to parse as JSON (a trace's spans): see RowBinaryReader.
+   */
+  queryRowBinary(sql: string): Promise<Buffer>;
   /** Runs a statement that returns nothing (DDL, ALTER). */
   exec(sql: string): Promise<void>;
   /**

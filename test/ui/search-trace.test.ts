@@ -245,6 +245,7 @@ test('the critical path and the error origin are marked on the spans the analysi
 test('attribute values are text: markup shows literally and never runs', async () => {
   await withPage(async (page, dialogs) => {
     await openTrace(page, `/trace/${known.traceId}?span=${known.ids.c}`, 7);
+    await page.locator('.span-detail[data-detail="loaded"]').waitFor();
     const value = page.locator('.span-detail table[aria-label="Span attributes"] .kv-value');
     assert.equal(await value.innerText(), XSS);
     assert.equal(await page.locator('img').count(), 0);
@@ -277,6 +278,106 @@ test('find in trace counts matches and steps through them, revealing collapsed s
     await page.locator('.find-count[data-matches="1"]').waitFor();
     await find.fill('nothing like this');
     await page.locator('.find-count[data-matches="0"]', { hasText: 'no match' }).waitFor();
+  });
+});
+
+test('span detail: what the timeline knows shows at once; attributes, resource and events are fetched on selection and kept', async () => {
+  await withPage(async (page) => {
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      const spanId = /\/spans\/([0-9a-f]+)$/.exec(new URL(request.url()).pathname)?.[1];
+      if (spanId) fetched.push(spanId);
+    });
+    await openTrace(page, `/trace/${known.traceId}`, 7);
+    const detail = page.locator('.span-detail');
+    const { ids } = known;
+    await clickRow(page, 2, 200); // a1
+    await page.locator(`.span-detail[data-span-id="${ids.a1}"][data-detail="loaded"]`).waitFor();
+    assert.match(await detail.locator('table[aria-label="Span attributes"]').innerText(), /db\.system\s+postgresql/);
+    assert.match(await detail.locator('table[aria-label="Resource attributes"]').innerText(), /service\.version\s+1\.4\.2/);
+    assert.match(await detail.innerText(), /Scope\s+@opentelemetry\/instrumentation-http 0\.223\.0/);
+
+    await clickRow(page, 6, 200); // b1, with an event
+    await page.locator(`.span-detail[data-span-id="${ids.b1}"][data-detail="loaded"]`).waitFor();
+    assert.match(await detail.locator('.event-list').innerText(), /\+39 ms exception[\s\S]*exception\.type\s+CardDeclined/);
+    assert.match(await detail.innerText(), /Status\s+error: card declined/);
+
+    await clickRow(page, 2, 200); // a1 again: shown from what was fetched, at once
+    await page.locator(`.span-detail[data-span-id="${ids.a1}"]`).waitFor();
+    assert.equal(await detail.getAttribute('data-detail'), 'loaded');
+    assert.deepEqual(fetched, [ids.a1, ids.b1], 'each span fetched once');
+
+    // A failed fetch says so; what the timeline knows stays.
+    await page.route(`**/spans/${ids.c}`, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { message: 'store unavailable' } }) }));
+    await clickRow(page, 3, 200); // c
+    await page.locator(`.span-detail[data-span-id="${ids.c}"][data-detail="failed"]`).waitFor();
+    assert.match(await detail.innerText(), /Duration\s+20 ms[\s\S]*could not be loaded: store unavailable/);
+
+    // An answer that arrives after the selection moved on is not shown, but kept.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/spans/${ids.a}`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await clickRow(page, 1, 200); // a, its answer held back
+    await page.locator(`.span-detail[data-span-id="${ids.a}"][data-detail="loading"]`).waitFor();
+    await clickRow(page, 4, 200); // c-retry
+    await page.locator(`.span-detail[data-span-id="${ids['c-retry']}"][data-detail="loaded"]`).waitFor();
+    const answered = page.waitForResponse((response) => response.url().endsWith(`/spans/${ids.a}`));
+    release();
+    await (await answered).finished();
+    await page.waitForTimeout(100); // time for a handler that should not show it
+    assert.equal(await detail.getAttribute('data-span-id'), ids['c-retry']);
+    assert.match(await detail.innerText(), /No span attributes/);
+    await clickRow(page, 1, 200);
+    await page.locator(`.span-detail[data-span-id="${ids.a}"]`).waitFor();
+    assert.equal(await detail.getAttribute('data-detail'), 'loaded');
+    assert.equal(fetched.filter((id) => id === ids.a).length, 1);
+  });
+});
+
+test('find in trace asks the server: it finds text only attributes, resources and events hold, and drops stale answers', async () => {
+  await withPage(async (page) => {
+    await openTrace(page, `/trace/${known.traceId}`, 7);
+    const find = page.getByLabel('Find in trace');
+    const count = page.locator('.find-count');
+    await find.fill('postgresql'); // only in a1's attribute db.system
+    assert.equal(await count.innerText(), 'searching…');
+    await page.locator('.find-count[data-matches="1"]').waitFor();
+    await find.press('Enter');
+    await page.locator(`.span-detail[data-span-id="${known.ids.a1}"]`).waitFor();
+    await find.fill('DB.SYSTEM=POSTGRESQL');
+    await page.locator('.find-count[data-matches="1"]').waitFor();
+    await find.fill('svc-c-5f7c9'); // the resource attribute host.name of c and c-retry
+    await page.locator('.find-count[data-matches="2"]').waitFor();
+    await find.press('Enter');
+    await page.locator(`.span-detail[data-span-id="${known.ids.c}"]`).waitFor();
+
+    // The answer for 'svc' (6 spans) comes after the one for the text typed since.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => url.pathname.endsWith('/find') && url.searchParams.get('text') === 'svc',
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    const asked = page.waitForRequest((request) => new URL(request.url()).searchParams.get('text') === 'svc');
+    await find.fill('svc');
+    await asked;
+    await find.fill('CardDeclined'); // an event attribute of b1
+    await page.locator('.find-count[data-matches="1"]').waitFor();
+    const answered = page.waitForResponse((response) => new URL(response.url()).searchParams.get('text') === 'svc');
+    release();
+    await (await answered).finished();
+    await page.waitForTimeout(100);
+    assert.equal(await count.getAttribute('data-matches'), '1');
+    await find.press('Enter');
+    await page.locator(`.span-detail[data-span-id="${known.ids.b1}"]`).waitFor();
+    await find.fill('  ');
+    assert.equal(await count.getAttribute('data-matches'), '0');
   });
 });
 

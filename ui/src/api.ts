@@ -36,12 +36,56 @@ export interface TraceSummary {
   services: string[];
 }
 
-/** OTLP/JSON, as /api/v1/traces/{id} answers (resourceSpans → scopeSpans → spans). */
+/**
+ * Every span of a trace in columns, as /api/v1/traces/{id}/timeline answers: what the
+ * timeline draws and nothing more (no attributes, events or resources; the span detail
+ * fetches those per span), so a 100 000-span trace arrives and parses quickly. Spans come
+ * ordered by start; the per-span arrays are indexed alike.
+ */
+export interface TraceTimeline {
+  /** as stored: 32 lower-case hex digits, whatever spelling the URL used */
+  traceId: string;
+  /** the earliest span's start, Unix ns as a decimal string */
+  startTimeUnixNano: string;
+  /** distinct service names, indexed by `service` */
+  services: string[];
+  /** distinct span names, indexed by `name` */
+  names: string[];
+  /** 16 lower-case hex digits; a Zipkin shared span is two entries (CLIENT, SERVER) with one id */
+  spanId: string[];
+  /** '' for none */
+  parentSpanId: string[];
+  service: number[];
+  name: number[];
+  /** OTLP SpanKind, 0..5 */
+  kind: number[];
+  /** OTLP status code: 0 unset, 1 ok, 2 error */
+  statusCode: number[];
+  /** ns after startTimeUnixNano */
+  start: number[];
+  /** ns */
+  duration: number[];
+  /** span index → its status message, only where there is one */
+  statusMessage: Record<string, string>;
+  /** [span index, linked trace id, linked span id], every link of every span */
+  links: [number, string, string][];
+}
+
+/**
+ * OTLP/JSON (resourceSpans → scopeSpans → spans), as /api/v1/traces/{id} answers for a
+ * whole trace and /api/v1/traces/{id}/spans/{spanId} for the span(s) with that id.
+ */
 export interface OtlpTrace {
   resourceSpans: {
     resource: { attributes?: OtlpKeyValue[]; droppedAttributesCount?: number };
-    scopeSpans: { scope?: { name?: string; version?: string; attributes?: OtlpKeyValue[] }; spans: OtlpSpan[] }[];
+    scopeSpans: { scope?: OtlpScope; spans: OtlpSpan[] }[];
   }[];
+}
+
+export interface OtlpScope {
+  name?: string;
+  version?: string;
+  attributes?: OtlpKeyValue[];
 }
 
 export interface OtlpKeyValue {
@@ -135,7 +179,11 @@ export const api = {
   operations: (service: string) =>
     getJson<{ operations: { name: string; spanKind: string }[] }>(`/api/v1/services/${encodeURIComponent(service)}/operations`).then((r) => r.operations),
   search: (params: Params) => getJson<{ traces: TraceSummary[] }>('/api/v1/search', params).then((r) => r.traces),
-  trace: (traceId: string) => getJson<OtlpTrace>(`/api/v1/traces/${encodeURIComponent(traceId)}`),
+  timeline: (traceId: string) => getJson<TraceTimeline>(`/api/v1/traces/${encodeURIComponent(traceId)}/timeline`),
+  span: (traceId: string, spanId: string) => getJson<OtlpTrace>(`/api/v1/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`),
+  /** Ids of the spans whose service, name, ids, status message, attributes or events contain the text (any case), in no particular order. */
+  findInTrace: (traceId: string, text: string) =>
+    getJson<{ spanIds: string[] }>(`/api/v1/traces/${encodeURIComponent(traceId)}/find`, { text }).then((r) => r.spanIds),
   analysis: (traceId: string) => getJson<TraceAnalysis>(`/api/v1/traces/${encodeURIComponent(traceId)}/analysis`),
   attributes: (params?: Params) =>
     getJson<{ attributes: { scope: string; key: string; type: string }[] }>('/api/v1/attributes', params).then((r) => r.attributes),

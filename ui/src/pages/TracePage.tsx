@@ -1,6 +1,8 @@
-// The trace view (/trace/{id}?span={spanId}&from={traceId}:{spanId}): loads the trace, then
-// its analysis (asked for once the trace is here, so the two do not compete on the server
-// and the timeline comes first), and shows them (components/trace/TraceView.tsx).
+// The trace view (/trace/{id}?span={spanId}&from={traceId}:{spanId}): loads the trace's
+// timeline (every span's ids, names, kinds, status and times in columns; a span's
+// attributes, events and resource are fetched when it is selected), then its analysis
+// (asked for once the timeline is here, so the two do not compete on the server and the
+// timeline comes first), and shows them (components/trace/TraceView.tsx).
 import { useEffect, useState } from 'react';
 import { api, type TraceAnalysis } from '../api.ts';
 import { buildTraceModel, type TraceModel } from '../components/trace/model.ts';
@@ -14,15 +16,15 @@ export function TracePage({ traceId, query }: { traceId: string; query: URLSearc
     let cancelled = false;
     setLoaded(undefined);
     setAnalysis({});
-    api.trace(traceId).then(
-      (trace) => {
+    api.timeline(traceId).then(
+      (timeline) => {
         if (cancelled) return;
         performance.mark('skein:trace-loaded');
         api.analysis(traceId).then(
           (data) => !cancelled && setAnalysis({ data }),
           (err: Error) => !cancelled && setAnalysis({ error: err.message }),
         );
-        setLoaded({ traceId, model: buildTraceModel(traceId, trace) });
+        setLoaded({ traceId, model: buildTraceModel(timeline) });
       },
       (err: Error) => !cancelled && setLoaded({ traceId, error: err.message }),
     );

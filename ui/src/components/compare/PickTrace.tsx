@@ -1,24 +1,16 @@
 // Choosing what to compare trace A with: the typical trace of its root operation (the
 // server picks it; A then becomes B, the trace that differs), or one of the recent traces
-// (the last 24 hours) with A's root service and operation, A's root found in A itself.
+// (the last 24 hours) with A's root service and operation, A's root found in A's timeline.
 import { useEffect, useState } from 'react';
-import { api, type OtlpTrace, type TraceSummary } from '../../api.ts';
+import { api, type TraceSummary, type TraceTimeline } from '../../api.ts';
 import { formatAgo, nanosToMs } from '../common/format.ts';
 import { formatDuration } from '../redFormat.ts';
 import { Link, navigate } from '../../router.tsx';
 
-function rootOf(trace: OtlpTrace): { service: string; operation: string } | undefined {
-  let root: { service: string; operation: string; start: number } | undefined;
-  for (const rs of trace.resourceSpans) {
-    const service = rs.resource?.attributes?.find((kv) => kv.key === 'service.name')?.value.stringValue ?? '';
-    for (const ss of rs.scopeSpans) {
-      for (const span of ss.spans) {
-        const start = nanosToMs(span.startTimeUnixNano);
-        if (/^0*$/.test(span.parentSpanId ?? '') && (!root || start < root.start)) root = { service, operation: span.name, start };
-      }
-    }
-  }
-  return root;
+/** The earliest span without a parent: the first one in the timeline, which is in start order. */
+function rootOf(timeline: TraceTimeline): { service: string; operation: string } | undefined {
+  const i = timeline.parentSpanId.indexOf('');
+  return i < 0 ? undefined : { service: timeline.services[timeline.service[i]], operation: timeline.names[timeline.name[i]] };
 }
 
 export function PickTrace({ a }: { a: string }) {
@@ -27,9 +19,9 @@ export function PickTrace({ a }: { a: string }) {
     let cancelled = false;
     setFound({});
     api
-      .trace(a)
-      .then(async (trace) => {
-        const root = rootOf(trace);
+      .timeline(a)
+      .then(async (timeline) => {
+        const root = rootOf(timeline);
         if (!root) throw new Error('trace A has no root span');
         const traces = await api.search({ service: root.service, operation: root.operation, lookback: '24h', limit: '50' });
         const same = traces.filter((t) => t.traceId !== a && t.rootService === root.service && t.rootOperation === root.operation);

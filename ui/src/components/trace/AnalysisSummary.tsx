@@ -25,13 +25,13 @@ export function AnalysisSummary({ model, analysis, marks, error, onSelect }: Ana
   const path = analysis.criticalPath;
   const spanButton = (i: number, extra?: string) => (
     <button type="button" className="link-button" onClick={() => onSelect(i)}>
-      <ServiceName service={model.service[i]} /> {model.spans[i].name}
+      <ServiceName service={model.service[i]} /> {model.name[i]}
       {extra ? ` · ${extra}` : ''}
     </button>
   );
   const originItem = (i: number) => (
-    <li key={i} data-span-id={model.spans[i].spanId}>
-      {spanButton(i, model.spans[i].status?.message || undefined)}
+    <li key={i} data-span-id={model.spanId[i]}>
+      {spanButton(i, model.statusMessage(i) || undefined)}
     </li>
   );
   return (
@@ -56,7 +56,7 @@ export function AnalysisSummary({ model, analysis, marks, error, onSelect }: Ana
         <summary>Spans on the critical path ({marks.criticalSpans.length})</summary>
         <ol aria-label="Critical path spans">
           {marks.criticalSpans.map((i) => (
-            <li key={i} data-span-id={model.spans[i].spanId}>
+            <li key={i} data-span-id={model.spanId[i]}>
               {spanButton(i, formatDuration(marks.criticalNs[i]))}
             </li>
           ))}

@@ -212,7 +212,7 @@ export function Timeline(props: TimelineProps) {
       <div className="timeline-tooltip" ref={tooltip} role="tooltip" hidden />
       <ol className="sr-only" aria-label="Spans in view">
         {Array.from(inView, (i) => (
-          <li key={i} data-span-id={model.spans[i].spanId}>
+          <li key={i} data-span-id={model.spanId[i]}>
             {spanSummary(model, i, props.marks, props.collapsed)}
           </li>
         ))}

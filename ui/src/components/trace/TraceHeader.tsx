@@ -16,7 +16,7 @@ export function TraceHeader({ model }: { model: TraceModel }) {
     <header className="trace-header">
       <div className="trace-title">
         <h1>
-          <ServiceName service={model.service[root]} /> <span>{model.spans[root].name}</span>
+          <ServiceName service={model.service[root]} /> <span>{model.name[root]}</span>
         </h1>
         <span className="mono muted">{model.traceId}</span> <CopyButton text={model.traceId} label="Copy trace ID" />
       </div>

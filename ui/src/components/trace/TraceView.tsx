@@ -50,7 +50,7 @@ export function TraceView({ model, query, analysis, analysisError }: { model: Tr
   const select = (span: number) => {
     const params = new URLSearchParams(query);
     if (span < 0) params.delete('span');
-    else params.set('span', model.spans[span].spanId);
+    else params.set('span', model.spanId[span]);
     navigate(`${window.location.pathname}?${params}`, { replace: true });
     if (span < 0) return;
     reveal.current = span;
@@ -90,7 +90,7 @@ export function TraceView({ model, query, analysis, analysisError }: { model: Tr
       ) : (
         <>
           <div className="trace-toolbar">
-            <FindBar text={find.text} matches={find.matches.length} current={find.current} onText={find.setText} onStep={find.step} />
+            <FindBar text={find.text} matches={find.matches.length} current={find.current} searching={find.searching} error={find.error} onText={find.setText} onStep={find.step} />
             <button type="button" onClick={() => setCollapsed(new Uint8Array(model.count))}>
               Expand all
             </button>

@@ -1,36 +1,20 @@
-// Find in trace: the spans whose service, name, ids, attributes (span and resource), events
-// or status message contain the text, case-insensitively, in tree order. Each span's text
-// is assembled the first time something is looked for, not when the trace loads.
-import { anyValueText } from '../common/format.ts';
+// Find in trace, the answer's side: the server says which spans match (their service, name,
+// ids, status message, attributes, resource or events contain the text; the timeline holds
+// too little to look here), as ids in no order; next and previous step through them in
+// tree order. A shared span's id finds its server half, as everywhere in the view.
 import type { TraceModel } from './model.ts';
 
-const haystacks = new WeakMap<TraceModel, string[]>();
-
-function spanText(model: TraceModel, i: number): string {
-  const span = model.spans[i];
-  const parts = [model.service[i], span.name, span.spanId, span.status?.message ?? ''];
-  for (const kv of span.attributes ?? []) parts.push(`${kv.key}=${anyValueText(kv.value)}`);
-  for (const kv of model.resource[i].attributes) parts.push(`${kv.key}=${anyValueText(kv.value)}`);
-  for (const event of span.events ?? []) {
-    parts.push(event.name);
-    for (const kv of event.attributes ?? []) parts.push(`${kv.key}=${anyValueText(kv.value)}`);
+/** Span indexes of the found ids, each once, in tree order. */
+export function matchesInTreeOrder(model: TraceModel, spanIds: string[]): Int32Array {
+  const found = new Uint8Array(model.count);
+  let count = 0;
+  for (const id of spanIds) {
+    const i = model.indexById.get(id);
+    if (i === undefined || found[i]) continue;
+    found[i] = 1;
+    count++;
   }
-  return parts.join('\n').toLowerCase();
-}
-
-/** Span indexes in tree order. */
-export function findSpans(model: TraceModel, text: string): Int32Array {
-  const needle = text.trim().toLowerCase();
-  if (needle === '') return new Int32Array(0);
-  let texts = haystacks.get(model);
-  if (!texts) {
-    texts = Array.from({ length: model.count }, (_, i) => spanText(model, i));
-    haystacks.set(model, texts);
-  }
-  const found: number[] = [];
-  for (let p = 0; p < model.count; p++) {
-    const i = model.order[p];
-    if (texts[i].includes(needle)) found.push(i);
-  }
-  return Int32Array.from(found);
+  const matches = new Int32Array(count);
+  for (let p = 0, n = 0; n < count; p++) if (found[model.order[p]]) matches[n++] = model.order[p];
+  return matches;
 }

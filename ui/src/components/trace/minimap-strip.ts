@@ -20,7 +20,6 @@ function rgbOf(colors: string[]): Uint8ClampedArray[] {
 export function drawStrip(model: TraceModel, rows: Int32Array, width: number, height: number, background: string): ImageData {
   const image = new ImageData(Math.max(width, 1), Math.max(height, 1));
   const pixels = image.data;
-  const serviceIndex = new Map(model.services.map((s, n) => [s, n]));
   const [bg, ...palette] = rgbOf([background, ...model.services.map(serviceColor)]);
   for (let p = 0; p < pixels.length; p += 4) pixels.set(bg, p);
   const services = model.services.length;
@@ -38,7 +37,7 @@ export function drawStrip(model: TraceModel, rows: Int32Array, width: number, he
     diff.fill(0);
     for (let r = r0; r < r1 && r < count; r++) {
       const i = rows[r];
-      const s = serviceIndex.get(model.service[i])!;
+      const s = model.serviceIndex[i];
       const x0 = Math.min(Math.floor(model.start[i] * scale), width - 1);
       const x1 = Math.min(Math.max(Math.ceil(model.end[i] * scale), x0 + 1), width);
       diff[s * stride + x0]++;

@@ -1,6 +1,9 @@
-// A trace as the trace view draws it: its spans flattened into typed arrays indexed by span,
-// the tree built once in tree order (iteratively: a 100 000-deep chain must not overflow the
-// stack), so collapsing a span only recomputes which rows show (rows.ts).
+// A trace as the trace view draws it, built from the server's timeline of it
+// (/api/v1/traces/{id}/timeline): per-span columns (typed arrays where the values are
+// numbers) indexed like the timeline's spans, nothing allocated per span, and the tree
+// built once in tree order (iteratively: a 100 000-deep chain must not overflow the
+// stack), so collapsing a span only recomputes which rows show (rows.ts). Attributes,
+// events and resources are not here: the detail panel fetches them for the span it shows.
 //
 // Traces are taken as they come, as src/analyze/trace-tree.ts takes them: a span whose
 // parent is absent is a root; a Zipkin shared span (a client and a server half under one
@@ -8,23 +11,36 @@
 // loop's earliest span. Children drawn before their parent's start or after its end
 // (skewed clocks) are drawn as sent and flagged in `skew` (ending after a PRODUCER parent,
 // or as a CONSUMER, is how messaging works, not skew).
-import type { OtlpKeyValue, OtlpSpan, OtlpTrace } from '../../api.ts';
-
-export interface SpanResource {
-  attributes: OtlpKeyValue[];
-  scope: { name?: string; version?: string; attributes?: OtlpKeyValue[] };
-}
+import type { TraceTimeline } from '../../api.ts';
 
 /** Where a child's clock disagrees with its parent's: bit 1 starts before, bit 2 ends after. */
 export const SKEW_BEFORE = 1;
 export const SKEW_AFTER = 2;
 
+/** The OTLP status code of a failed span. */
+export const STATUS_ERROR = 2;
+
 export interface TraceModel {
   traceId: string;
   count: number;
-  spans: OtlpSpan[];
+  /** Per span, in the timeline's order (by start): its id; a shared span's halves share one. */
+  spanId: string[];
+  /** Per span: its parent's id as sent, '' for none; it may name a span not in the trace. */
+  parentSpanId: string[];
+  /** Per span: its service's name (the strings are shared, one per service). */
   service: string[];
-  resource: SpanResource[];
+  /** Per span: its service's index in `services`, for per-service tallies without lookups. */
+  serviceIndex: Int32Array;
+  /** Per span: its name (shared strings, one per distinct name). */
+  name: string[];
+  /** Per span: OTLP SpanKind. */
+  kind: Uint8Array;
+  /** Per span: OTLP status code (STATUS_ERROR: failed). */
+  statusCode: Uint8Array;
+  /** A span's status message, '' for none (few spans have one, so it is not a column). */
+  statusMessage: (i: number) => string;
+  /** Every link of every span: [span index, linked trace id, linked span id]. */
+  links: [number, string, string][];
   /** ns since the trace's first span started */
   start: Float64Array;
   end: Float64Array;
@@ -41,12 +57,12 @@ export interface TraceModel {
   order: Int32Array;
   /** a span and its descendants: consecutive in `order` */
   subtreeSize: Int32Array;
-  error: Uint8Array;
   skew: Uint8Array;
   /** the greatest gap of a skewed child from its parent's extent, ns */
   skewNs: Float64Array;
   /** span id → index (a shared id names its server half) */
   indexById: Map<string, number>;
+  /** distinct service names, sorted */
   services: string[];
   errorCount: number;
   maxDepth: number;
@@ -54,7 +70,6 @@ export interface TraceModel {
   rootCount: number;
 }
 
-const NO_PARENT = /^0*$/;
 const SERVER = 2;
 const CLIENT = 3;
 const PRODUCER = 4;
@@ -65,62 +80,44 @@ function splitNanos(text: string): [number, number] {
   return text.length <= 9 ? [0, Number(text)] : [Number(text.slice(0, -9)), Number(text.slice(-9))];
 }
 
-export function buildTraceModel(traceId: string, trace: OtlpTrace): TraceModel {
-  const spans: OtlpSpan[] = [];
-  const service: string[] = [];
-  const resource: SpanResource[] = [];
-  for (const rs of trace.resourceSpans) {
-    const attributes = rs.resource?.attributes ?? [];
-    const name = attributes.find((kv) => kv.key === 'service.name')?.value.stringValue ?? 'unknown service';
-    for (const ss of rs.scopeSpans) {
-      const res: SpanResource = { attributes, scope: ss.scope ?? {} };
-      for (const span of ss.spans) {
-        spans.push(span);
-        service.push(name);
-        resource.push(res);
-      }
-    }
-  }
-  const count = spans.length;
+export function buildTraceModel(timeline: TraceTimeline): TraceModel {
+  const count = timeline.spanId.length;
+  const { spanId, parentSpanId, names } = timeline;
 
-  // Times relative to the earliest second, exact for traces shorter than 104 days.
-  const startSec = new Float64Array(count);
-  const startFrac = new Float64Array(count);
-  const endSec = new Float64Array(count);
-  const endFrac = new Float64Array(count);
-  let baseSec = Infinity;
+  // Services sorted for the header's list; each span's index remapped to the sorted order.
+  const services = [...timeline.services].sort();
+  const sortedIndex = new Map(services.map((s, n) => [s, n]));
+  const fromTimeline = timeline.services.map((s) => sortedIndex.get(s)!);
+  const serviceIndex = new Int32Array(count);
+  const service = new Array<string>(count);
+  const name = new Array<string>(count);
   for (let i = 0; i < count; i++) {
-    [startSec[i], startFrac[i]] = splitNanos(spans[i].startTimeUnixNano);
-    [endSec[i], endFrac[i]] = splitNanos(spans[i].endTimeUnixNano);
-    if (startSec[i] < baseSec) baseSec = startSec[i];
+    serviceIndex[i] = fromTimeline[timeline.service[i]];
+    service[i] = services[serviceIndex[i]];
+    name[i] = names[timeline.name[i]];
   }
-  const start = new Float64Array(count);
+  const kind = Uint8Array.from(timeline.kind);
+  const statusCode = Uint8Array.from(timeline.statusCode);
+
+  // Times come as ns since the earliest start, exact as doubles for traces shorter than
+  // 104 days (2^53 ns); an end before its start is drawn as an instant.
+  const start = Float64Array.from(timeline.start);
   const end = new Float64Array(count);
-  let first = Infinity;
-  let last = -Infinity;
+  let last = 0;
   for (let i = 0; i < count; i++) {
-    start[i] = (startSec[i] - baseSec) * 1e9 + startFrac[i];
-    end[i] = Math.max(start[i], (endSec[i] - baseSec) * 1e9 + endFrac[i]);
-    if (start[i] < first) first = start[i];
+    end[i] = start[i] + Math.max(timeline.duration[i], 0);
     if (end[i] > last) last = end[i];
   }
-  for (let i = 0; i < count; i++) {
-    start[i] -= first;
-    end[i] -= first;
-  }
+  const [baseSec, baseNs] = splitNanos(timeline.startTimeUnixNano);
 
-  const { parent, indexById } = linkParents(spans);
+  const { parent, indexById } = linkParents(spanId, parentSpanId, kind);
   const tree = treeOrder(parent, start);
 
-  const error = new Uint8Array(count);
   const skew = new Uint8Array(count);
   const skewNs = new Float64Array(count);
   let errorCount = 0;
   for (let i = 0; i < count; i++) {
-    if (spans[i].status?.code === 2) {
-      error[i] = 1;
-      errorCount++;
-    }
+    if (statusCode[i] === STATUS_ERROR) errorCount++;
     const p = tree.parent[i];
     if (p < 0) continue;
     if (start[i] < start[p]) {
@@ -128,7 +125,7 @@ export function buildTraceModel(traceId: string, trace: OtlpTrace): TraceModel {
       skewNs[i] = start[p] - start[i];
     }
     // A message's consumer may well outlive its producer: that is not skew.
-    const async = spans[p].kind === PRODUCER || spans[i].kind === CONSUMER;
+    const async = kind[p] === PRODUCER || kind[i] === CONSUMER;
     if (end[i] > end[p] && !async) {
       skew[i] |= SKEW_AFTER;
       skewNs[i] = Math.max(skewNs[i], end[i] - end[p]);
@@ -136,57 +133,58 @@ export function buildTraceModel(traceId: string, trace: OtlpTrace): TraceModel {
   }
 
   return {
-    // As stored (lower case, 32 digits), whatever spelling the URL used.
-    traceId: spans[0]?.traceId ?? traceId,
+    traceId: timeline.traceId,
     count,
-    spans,
+    spanId,
+    parentSpanId,
     service,
-    resource,
+    serviceIndex,
+    name,
+    kind,
+    statusCode,
+    statusMessage: (i) => timeline.statusMessage[i] ?? '',
+    links: timeline.links,
     start,
     end,
-    durationNs: count > 0 ? last - first : 0,
-    startUnixMs: count > 0 ? baseSec * 1e3 + first / 1e6 : 0,
+    durationNs: last,
+    startUnixMs: baseSec * 1e3 + baseNs / 1e6,
     relativeNs: (text) => {
       const [sec, ns] = splitNanos(text);
-      return (sec - baseSec) * 1e9 + ns - first;
+      return (sec - baseSec) * 1e9 + (ns - baseNs);
     },
     ...tree,
-    error,
     skew,
     skewNs,
     indexById,
-    services: [...new Set(service)].sort(),
+    services,
     errorCount,
   };
 }
 
 /** Each span's parent index (-1: a root), with shared spans' halves joined. */
-function linkParents(spans: OtlpSpan[]): { parent: Int32Array; indexById: Map<string, number> } {
+function linkParents(spanId: string[], parentSpanId: string[], kind: Uint8Array): { parent: Int32Array; indexById: Map<string, number> } {
+  const count = spanId.length;
   const indexById = new Map<string, number>();
   const clientHalf = new Map<string, number>();
-  spans.forEach((span, i) => {
-    const known = indexById.get(span.spanId);
+  for (let i = 0; i < count; i++) {
+    const id = spanId[i];
+    const known = indexById.get(id);
     if (known === undefined) {
-      indexById.set(span.spanId, i);
-      return;
+      indexById.set(id, i);
+      continue;
     }
-    const [client, server] = spans[known].kind === SERVER ? [i, known] : [known, i];
-    if (spans[server].kind === SERVER && spans[client].kind === CLIENT) {
-      indexById.set(span.spanId, server);
-      clientHalf.set(span.spanId, client);
+    const [client, server] = kind[known] === SERVER ? [i, known] : [known, i];
+    if (kind[server] === SERVER && kind[client] === CLIENT) {
+      indexById.set(id, server);
+      clientHalf.set(id, client);
     }
-  });
-  const parent = new Int32Array(spans.length);
-  spans.forEach((span, i) => {
-    const client = clientHalf.get(span.spanId);
-    const found =
-      client !== undefined && indexById.get(span.spanId) === i
-        ? client
-        : !span.parentSpanId || NO_PARENT.test(span.parentSpanId)
-          ? undefined
-          : indexById.get(span.parentSpanId);
+  }
+  const parent = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const client = clientHalf.get(spanId[i]);
+    const found = client !== undefined && indexById.get(spanId[i]) === i ? client : parentSpanId[i] === '' ? undefined : indexById.get(parentSpanId[i]);
     parent[i] = found === undefined || found === i ? -1 : found;
-  });
+  }
   return { parent, indexById };
 }
 

@@ -5,7 +5,7 @@
 import { formatDuration } from '../redFormat.ts';
 import { serviceColor } from '../../theme.ts';
 import type { AnalysisMarks } from './marks.ts';
-import { SKEW_AFTER, SKEW_BEFORE, type TraceModel } from './model.ts';
+import { SKEW_AFTER, SKEW_BEFORE, STATUS_ERROR, type TraceModel } from './model.ts';
 
 export const ROW_HEIGHT = 22;
 export const HEADER_HEIGHT = 26;
@@ -112,6 +112,7 @@ function drawRow(ctx: CanvasRenderingContext2D, scene: Scene, i: number, y: numb
   const mid = y + ROW_HEIGHT / 2;
   const service = model.service[i];
   const color = colorOf(service);
+  const failed = model.statusCode[i] === STATUS_ERROR;
 
   // The tree column, clipped to its width.
   ctx.save();
@@ -137,7 +138,7 @@ function drawRow(ctx: CanvasRenderingContext2D, scene: Scene, i: number, y: numb
   ctx.fillStyle = color;
   ctx.fillRect(tx, y + 4, 4, ROW_HEIGHT - 8);
   tx += 8;
-  if (model.error[i]) {
+  if (failed) {
     ctx.fillStyle = palette.error;
     ctx.beginPath();
     ctx.arc(tx + 5, mid, 5, 0, Math.PI * 2);
@@ -153,7 +154,7 @@ function drawRow(ctx: CanvasRenderingContext2D, scene: Scene, i: number, y: numb
   tx += ctx.measureText(service).width + 6;
   ctx.font = FONT;
   ctx.fillStyle = palette.fgMuted;
-  const name = model.spans[i].name;
+  const name = model.name[i];
   ctx.fillText(name, tx, mid);
   if (scene.collapsed[i]) {
     const hidden = `+${model.subtreeSize[i] - 1}`;
@@ -176,7 +177,7 @@ function drawRow(ctx: CanvasRenderingContext2D, scene: Scene, i: number, y: numb
   if (bx1 >= left && bx0 <= right) {
     ctx.fillStyle = color;
     ctx.fillRect(bx0, y + 5, Math.max(bx1 - bx0, 1), ROW_HEIGHT - 10);
-    if (model.error[i]) {
+    if (failed) {
       ctx.strokeStyle = palette.error;
       ctx.lineWidth = 2;
       ctx.strokeRect(bx0, y + 5, Math.max(bx1 - bx0, 1), ROW_HEIGHT - 10);
