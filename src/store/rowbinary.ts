@@ -3,6 +3,7 @@
 // unsigned LEB128 length. It is the cheapest format for both ends (no text to build in
 // JS, nothing to parse in ClickHouse). This writer is on the ingest hot path: one
 // growing Buffer, no intermediate objects per value.
+import { hexOf16Bytes, hexOf8Bytes, nodeBuffer, utf8Text, type NodeBuffer } from '../model/bytes-to-text.ts';
 
 const HEX_VALUES = (() => {
   const table = new Int8Array(128).fill(-1);
@@ -211,9 +212,16 @@ export class RowBinaryWriter {
  * Every read checks the bounds: a truncated answer throws, it never reads garbage.
  */
 export class RowBinaryReader {
+  private readonly buffer: NodeBuffer;
+  private readonly view: DataView;
   private position = 0;
+  /** Values read once per answer, by their bytes: see shared(). */
+  private readonly sharedValues = new Map<string, unknown>();
 
-  constructor(private readonly buffer: Buffer) {}
+  constructor(bytes: Uint8Array) {
+    this.buffer = nodeBuffer(bytes);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
   /** All bytes read: no rows left. */
   get done(): boolean {
@@ -225,27 +233,27 @@ export class RowBinaryReader {
   }
 
   uint16(): number {
-    return this.buffer.readUInt16LE(this.advance(2));
+    return this.view.getUint16(this.advance(2), true);
   }
 
   int32(): number {
-    return this.buffer.readInt32LE(this.advance(4));
+    return this.view.getInt32(this.advance(4), true);
   }
 
   uint32(): number {
-    return this.buffer.readUInt32LE(this.advance(4));
+    return this.view.getUint32(this.advance(4), true);
   }
 
   uint64(): bigint {
-    return this.buffer.readBigUInt64LE(this.advance(8));
+    return this.view.getBigUint64(this.advance(8), true);
   }
 
   int64(): bigint {
-    return this.buffer.readBigInt64LE(this.advance(8));
+    return this.view.getBigInt64(this.advance(8), true);
   }
 
   float64(): number {
-    return this.buffer.readDoubleLE(this.advance(8));
+    return this.view.getFloat64(this.advance(8), true);
   }
 
   bool(): boolean {
@@ -266,17 +274,17 @@ export class RowBinaryReader {
 
   string(): string {
     const length = this.varint();
-    const start = this.advance(length);
-    return this.buffer.toString('utf8', start, start + length);
+    return utf8Text(this.buffer, this.view, this.advance(length), length);
   }
 
-  /** A FixedString(byteLength) as lower-case hex; all-zero bytes (no id) as ''. */
-  hexId(byteLength: number): string {
+  /** A FixedString(8) or FixedString(16) id as lower-case hex; all-zero bytes (no id) as ''. */
+  hexId(byteLength: 8 | 16): string {
     const start = this.advance(byteLength);
-    for (let i = start; i < start + byteLength; i++) {
-      if (this.buffer[i] !== 0) return this.buffer.toString('hex', start, start + byteLength);
-    }
-    return '';
+    const view = this.view;
+    let nonZero = view.getUint32(start) | view.getUint32(start + 4);
+    if (byteLength === 16) nonZero |= view.getUint32(start + 8) | view.getUint32(start + 12);
+    if (nonZero === 0) return '';
+    return byteLength === 8 ? hexOf8Bytes(this.buffer, start) : hexOf16Bytes(this.buffer, start);
   }
 
   stringArray(): string[] {
@@ -315,10 +323,40 @@ export class RowBinaryReader {
     return values;
   }
 
-  hexIdArray(byteLength: number): string[] {
+  hexIdArray(byteLength: 8 | 16): string[] {
     const values = new Array<string>(this.varint());
     for (let i = 0; i < values.length; i++) values[i] = this.hexId(byteLength);
     return values;
+  }
+
+  skipString(): void {
+    this.advance(this.varint());
+  }
+
+  skipStringArray(): void {
+    for (let i = this.varint(); i > 0; i--) this.skipString();
+  }
+
+  /** An array of fixed-width values (numbers, bools, FixedStrings), `width` bytes each. */
+  skipFixedArray(width: number): void {
+    this.advance(this.varint() * width);
+  }
+
+  /**
+   * A value many rows repeat byte for byte (a span's resource and scope), made once per
+   * answer: `skip` passes over its bytes, which key a cache; only the first row with
+   * those bytes runs `read`. Rows then share one object, as the spans of one resource
+   * shared it when written.
+   */
+  shared<T>(skip: (reader: RowBinaryReader) => void, read: (reader: RowBinaryReader) => T): T {
+    const start = this.position;
+    skip(this);
+    const key = this.buffer.latin1Slice(start, this.position);
+    if (this.sharedValues.has(key)) return this.sharedValues.get(key) as T;
+    this.position = start;
+    const value = read(this);
+    this.sharedValues.set(key, value);
+    return value;
   }
 
   /** Moves past `bytes` bytes and returns where they start. */

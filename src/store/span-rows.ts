@@ -115,6 +115,48 @@ function readAttributes(reader: RowBinaryReader): Attributes {
   };
 }
 
+function skipAttributes(reader: RowBinaryReader): void {
+  reader.skipStringArray();
+  reader.skipStringArray();
+  reader.skipStringArray();
+  reader.skipFixedArray(8);
+  reader.skipStringArray();
+  reader.skipFixedArray(8);
+  reader.skipStringArray();
+  reader.skipFixedArray(1);
+  reader.skipStringArray();
+  reader.skipStringArray();
+}
+
+// The resource and scope groups' columns, for RowBinaryReader.shared.
+function readResource(reader: RowBinaryReader): Resource {
+  return { attributes: readAttributes(reader), droppedAttributesCount: reader.uint32(), schemaUrl: reader.string() };
+}
+
+function skipResource(reader: RowBinaryReader): void {
+  skipAttributes(reader);
+  reader.uint32();
+  reader.skipString();
+}
+
+function readScope(reader: RowBinaryReader): Scope {
+  return {
+    name: reader.string(),
+    version: reader.string(),
+    attributes: attributesFromJson(reader.string()),
+    droppedAttributesCount: reader.uint32(),
+    schemaUrl: reader.string(),
+  };
+}
+
+function skipScope(reader: RowBinaryReader): void {
+  reader.skipString();
+  reader.skipString();
+  reader.skipString();
+  reader.uint32();
+  reader.skipString();
+}
+
 /** The columns of attributeColumnSpecs, in their order. */
 function writeAttributes(writer: RowBinaryWriter, attributes: Attributes): void {
   writer.stringArray(attributes.strKeys);
@@ -200,7 +242,7 @@ const SPAN_COLUMN_GROUPS: ColumnGroup[] = [
       writer.string(resource.schemaUrl);
     },
     read(reader, span) {
-      span.resource = { attributes: readAttributes(reader), droppedAttributesCount: reader.uint32(), schemaUrl: reader.string() };
+      span.resource = reader.shared(skipResource, readResource);
     },
   },
   {
@@ -220,13 +262,7 @@ const SPAN_COLUMN_GROUPS: ColumnGroup[] = [
       writer.string(scope.schemaUrl);
     },
     read(reader, span) {
-      span.scope = {
-        name: reader.string(),
-        version: reader.string(),
-        attributes: attributesFromJson(reader.string()),
-        droppedAttributesCount: reader.uint32(),
-        schemaUrl: reader.string(),
-      };
+      span.scope = reader.shared(skipScope, readScope);
     },
   },
   {
@@ -253,12 +289,10 @@ const SPAN_COLUMN_GROUPS: ColumnGroup[] = [
       const names = reader.stringArray();
       const attributes = reader.stringArray();
       const dropped = reader.uint32Array();
-      span.events = times.map((timeNs, i) => ({
-        timeNs,
-        name: names[i]!,
-        attributes: attributesFromJson(attributes[i]!),
-        droppedAttributesCount: dropped[i]!,
-      }));
+      span.events = [];
+      for (let i = 0; i < times.length; i++) {
+        span.events.push({ timeNs: times[i]!, name: names[i]!, attributes: attributesFromJson(attributes[i]!), droppedAttributesCount: dropped[i]! });
+      }
       span.droppedEventsCount = reader.uint32();
     },
   },
@@ -298,14 +332,17 @@ const SPAN_COLUMN_GROUPS: ColumnGroup[] = [
       const flags = reader.uint32Array();
       const attributes = reader.stringArray();
       const dropped = reader.uint32Array();
-      span.links = traceIds.map((traceId, i) => ({
-        traceId,
-        spanId: spanIds[i]!,
-        traceState: states[i]!,
-        flags: flags[i]!,
-        attributes: attributesFromJson(attributes[i]!),
-        droppedAttributesCount: dropped[i]!,
-      }));
+      span.links = [];
+      for (let i = 0; i < traceIds.length; i++) {
+        span.links.push({
+          traceId: traceIds[i]!,
+          spanId: spanIds[i]!,
+          traceState: states[i]!,
+          flags: flags[i]!,
+          attributes: attributesFromJson(attributes[i]!),
+          droppedAttributesCount: dropped[i]!,
+        });
+      }
       span.droppedLinksCount = reader.uint32();
     },
   },
