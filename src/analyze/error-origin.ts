@@ -10,18 +10,20 @@ import { traceTree, type SpanShape, type TraceTree } from './trace-tree.ts';
 
 /** The origin spans, in start order. */
 export function errorOrigins<S extends SpanShape>(spans: readonly S[], tree: TraceTree<S> = traceTree(spans)): S[] {
-  const failedBelow = new Set<S>();
-  // Post-order without recursion: a span is done after all its children.
-  const stack: { span: S; childrenDone: boolean }[] = tree.roots.map((span) => ({ span, childrenDone: false }));
+  // Pre-order (a span before its descendants), then walked backwards: each span is seen
+  // after everything below it, and passes "failed below" up to its parent.
+  const order: S[] = [];
+  const stack = [...tree.roots];
   while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const children = tree.children.get(frame.span)!;
-    if (!frame.childrenDone) {
-      stack.push({ span: frame.span, childrenDone: true });
-      for (const child of children) stack.push({ span: child, childrenDone: false });
-      continue;
-    }
-    if (children.some((child) => child.statusCode === StatusCode.ERROR || failedBelow.has(child))) failedBelow.add(frame.span);
+    const span = stack.pop()!;
+    order.push(span);
+    for (const child of tree.children.get(span)!) stack.push(child);
+  }
+  const failedBelow = new Set<S>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const span = order[i]!;
+    const up = tree.parent.get(span);
+    if (up !== undefined && (span.statusCode === StatusCode.ERROR || failedBelow.has(span))) failedBelow.add(up);
   }
   return spans
     .filter((span) => span.statusCode === StatusCode.ERROR && !failedBelow.has(span))

@@ -16,14 +16,19 @@ export interface OperationStats {
 
 /** Sorted by self time, largest first (ties by service, then operation). */
 export function traceStats<S extends SpanShape>(spans: readonly S[], tree: TraceTree<S> = traceTree(spans)): OperationStats[] {
-  const stats = new Map<string, OperationStats>();
+  // Service → operation → stats: no key string built per span.
+  const byService = new Map<string, Map<string, OperationStats>>();
+  const all: OperationStats[] = [];
   for (const span of spans) {
-    const key = `${span.serviceName}\u0000${span.name}`;
     const duration = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
     const self = selfTime(span, tree.children.get(span)!);
-    const known = stats.get(key);
+    let operations = byService.get(span.serviceName);
+    if (operations === undefined) byService.set(span.serviceName, (operations = new Map()));
+    const known = operations.get(span.name);
     if (!known) {
-      stats.set(key, { service: span.serviceName, operation: span.name, count: 1, totalNs: duration, selfNs: self, minNs: duration, maxNs: duration, errors: isError(span) });
+      const stats: OperationStats = { service: span.serviceName, operation: span.name, count: 1, totalNs: duration, selfNs: self, minNs: duration, maxNs: duration, errors: isError(span) };
+      operations.set(span.name, stats);
+      all.push(stats);
       continue;
     }
     known.count++;
@@ -33,19 +38,22 @@ export function traceStats<S extends SpanShape>(spans: readonly S[], tree: Trace
     if (duration > known.maxNs) known.maxNs = duration;
     known.errors += isError(span);
   }
-  return [...stats.values()].sort(
+  return all.sort(
     (a, b) => (a.selfNs === b.selfNs ? a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation) : a.selfNs > b.selfNs ? -1 : 1),
   );
 }
 
 const isError = (span: SpanShape) => (span.statusCode === StatusCode.ERROR ? 1 : 0);
 
-/** The span's duration less the union of its children's intervals (clipped to the span). */
+/**
+ * The span's duration less the union of its children's intervals (clipped to the span).
+ * `children` in start order, as TraceTree keeps them.
+ */
 export function selfTime(span: SpanShape, children: readonly SpanShape[]): bigint {
   if (span.endNs <= span.startNs) return 0n;
   let covered = 0n;
   let reach = span.startNs;
-  for (const child of [...children].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0))) {
+  for (const child of children) {
     const start = child.startNs > reach ? child.startNs : reach;
     const end = child.endNs < span.endNs ? child.endNs : span.endNs;
     if (end > start) {

@@ -36,14 +36,16 @@ export function traceTree<S extends SpanShape>(spans: readonly S[]): TraceTree<S
     }
   }
   const roots: S[] = [];
-  const children = new Map<S, S[]>(spans.map((span) => [span, []]));
+  const children = new Map<S, S[]>();
+  for (const span of spans) children.set(span, []);
   const parent = new Map<S, S>();
+  const sharedHalves = clientHalf.size > 0;
   for (const span of spans) {
-    const client = clientHalf.get(span.spanId);
+    const client = sharedHalves ? clientHalf.get(span.spanId) : undefined;
     const found =
       client !== undefined && span === byId.get(span.spanId)
         ? client
-        : NO_PARENT.test(span.parentSpanId)
+        : span.parentSpanId === '' || NO_PARENT.test(span.parentSpanId)
           ? undefined
           : byId.get(span.parentSpanId);
     if (found === undefined || found === span) {
@@ -54,7 +56,7 @@ export function traceTree<S extends SpanShape>(spans: readonly S[]): TraceTree<S
     }
   }
   breakCycles(spans, roots, children, parent);
-  for (const list of children.values()) list.sort(byStart);
+  for (const list of children.values()) if (list.length > 1) list.sort(byStart);
   roots.sort(byStart);
   return { roots, children, parent };
 }
@@ -72,10 +74,11 @@ function breakCycles<S extends SpanShape>(spans: readonly S[], roots: S[], child
       const span = stack.pop()!;
       if (reached.has(span)) continue;
       reached.add(span);
-      stack.push(...children.get(span)!);
+      for (const child of children.get(span)!) stack.push(child);
     }
   };
   roots.forEach(visit);
+  if (reached.size === spans.length) return; // no loops: the usual case
   for (const span of [...spans].sort(byStart)) {
     if (reached.has(span)) continue;
     const above = parent.get(span)!;
