@@ -14,7 +14,7 @@ import { spansToOtlpJson } from '../model/otlp-json.ts';
 import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
 import { parseSpanId, parseTraceId } from '../query/trace-id.ts';
-import type { AttributeScope, RedRow, SpanOutline, SpanSkeleton, SpanStore, TraceSummary } from '../store/span-store.ts';
+import type { AttributeScope, RedRow, SpanOutline, SpanStore, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
@@ -266,8 +266,8 @@ function required(params: URLSearchParams, name: string): string {
   return value;
 }
 
-function groupByTrace(spans: SpanSkeleton[]): SpanSkeleton[][] {
-  const traces = new Map<string, SpanSkeleton[]>();
+function groupByTrace(spans: SpanOutline[]): SpanOutline[][] {
+  const traces = new Map<string, SpanOutline[]>();
   for (const span of spans) {
     const list = traces.get(span.traceId);
     if (list) list.push(span);

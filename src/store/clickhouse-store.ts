@@ -14,7 +14,6 @@ import type {
   RedRow,
   ServiceCalls,
   SpanOutline,
-  SpanSkeleton,
   SpanStore,
   TraceQuery,
   TraceSummary,
@@ -35,7 +34,6 @@ import {
   ATTRIBUTE_TYPES,
   SPAN_COLUMN_NAMES,
   OUTLINE_READ,
-  SKELETON_READ,
   SPAN_KEY_READ,
   SPAN_READ,
   attributeColumns,
@@ -366,12 +364,12 @@ LIMIT ${limit}`);
     };
   }
 
-  async readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanSkeleton[]> {
+  async readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanOutline[]> {
     const maxTraces = nonNegativeInteger(query.maxTraces, 'maxTraces');
     if (maxTraces === 0) return [];
     const [start, end] = [clampNs(query.startNs), clampNs(query.endNs)];
     const bytes = await this.transport.queryRowBinary(`
-SELECT ${SKELETON_READ.select}
+SELECT ${OUTLINE_READ.select}
 FROM ${SPANS_TABLE}
 WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
   AND trace_id IN (
@@ -384,7 +382,7 @@ WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
   )
 ORDER BY trace_id, start_ns
 LIMIT 1 BY trace_id, span_id, kind, start_ns`);
-    return readRows(bytes, SKELETON_READ);
+    return readRows(bytes, OUTLINE_READ);
   }
 
   async listServices(): Promise<string[]> {

@@ -131,15 +131,15 @@ export interface AttributeFrequencies {
   values: { scope: 'span' | 'resource'; key: string; value: string; selected: number; baseline: number }[];
 }
 
-/** What window analyses read of a span. */
-export type SpanSkeleton = Pick<SpanRow, 'traceId' | 'spanId' | 'parentSpanId' | 'serviceName' | 'name' | 'kind' | 'startNs' | 'endNs' | 'statusCode'>;
-
 /**
- * What a trace's timeline shows of a span before anyone asks for its details: the
- * skeleton, its status message and the spans it links to. A few of the ~50 columns,
- * so a 100 000-span trace reads in a fraction of getTrace's time.
+ * What a trace's timeline shows of a span before anyone asks for its details, and what
+ * the analyses read: ids, service, name, kind, times, status and the spans it links to.
+ * A few of the ~50 columns, so a 100 000-span trace reads in a fraction of getTrace's time.
  */
-export type SpanOutline = SpanSkeleton & Pick<SpanRow, 'statusMessage'> & { links: Pick<SpanLink, 'traceId' | 'spanId'>[] };
+export type SpanOutline = Pick<
+  SpanRow,
+  'traceId' | 'spanId' | 'parentSpanId' | 'serviceName' | 'name' | 'kind' | 'startNs' | 'endNs' | 'statusCode' | 'statusMessage'
+> & { links: Pick<SpanLink, 'traceId' | 'spanId'>[] };
 
 /** How long after its window readSpans looks for the rest of a trace's spans: 5 minutes. */
 export const TRACE_TAIL_NS = 300_000_000_000n;
@@ -210,12 +210,12 @@ export interface SpanStore {
    */
   attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies>;
   /**
-   * The spans, in light rows, of up to maxTraces traces whose first span started in the
+   * The spans, as outlines, of up to maxTraces traces whose first span started in the
    * window: all of them, or a sample that is the same on every call (by a hash of the
    * trace id). Spans of those traces that started up to TRACE_TAIL_NS after the window
    * are included. For analyses over many traces (root-cause ranking).
    */
-  readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanSkeleton[]>;
+  readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanOutline[]>;
   /** Drops whole days of data older than the cutoff; returns how many days went. */
   dropBefore(cutoffNs: bigint): Promise<number>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SpanKind, StatusCode, type SpanRow } from '../../src/model/span.ts';
-import type { AttributeFilter, SpanStore, TraceQuery } from '../../src/store/span-store.ts';
+import type { AttributeFilter, SpanOutline, SpanStore, TraceQuery } from '../../src/store/span-store.ts';
 import {
   attributes,
   DAY,
@@ -31,6 +31,15 @@ function slot(): { start: bigint; end: bigint; prefix: string } {
   const index = ++slotCounter;
   const start = ns('2026-03-01T00:00:00Z') + BigInt(index) * HOUR;
   return { start, end: start + HOUR - 1n, prefix: `t${index}-` };
+}
+
+/** What getTraceOutline and readSpans return of a span. */
+function outlineOf(s: SpanRow): SpanOutline {
+  return {
+    traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, serviceName: s.serviceName, name: s.name, kind: s.kind,
+    startNs: s.startNs, endNs: s.endNs, statusCode: s.statusCode, statusMessage: s.statusMessage,
+    links: s.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
+  };
 }
 
 function byStart(spans: SpanRow[]): SpanRow[] {
@@ -168,12 +177,7 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       const server = { ...span({ traceId, service: `${prefix}backend`, startNs: start + 4n * MS, parentSpanId: root.spanId, kind: SpanKind.SERVER, statusCode: StatusCode.ERROR, statusMessage: 'Deadline exceeded' }), spanId: client.spanId };
       await store.writeBatch([server, root, client]);
 
-      const outline = (s: SpanRow) => ({
-        traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, serviceName: s.serviceName, name: s.name, kind: s.kind,
-        startNs: s.startNs, endNs: s.endNs, statusCode: s.statusCode, statusMessage: s.statusMessage,
-        links: s.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
-      });
-      assert.deepStrictEqual(await store.getTraceOutline(traceId.toUpperCase()), [root, client, server].map(outline));
+      assert.deepStrictEqual(await store.getTraceOutline(traceId.toUpperCase()), [root, client, server].map(outlineOf));
       assert.deepStrictEqual(await store.getTraceOutline(newTraceId()), []);
 
       assert.deepStrictEqual(await store.getSpan(traceId, root.spanId.toUpperCase()), [root]);
@@ -783,7 +787,7 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.equal(failing.values.length, 2);
     });
 
-    it('reads light spans of the traces that started in a window, or a stable sample of them', async () => {
+    it('reads outlines of the traces that started in a window, or a stable sample of them', async () => {
       const { start, prefix } = slot();
       const windowEnd = start + 10n * SECOND;
       const trace = (offset: bigint, secondOffset: bigint) => {
@@ -795,11 +799,10 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       const inside = [trace(SECOND, 2n * SECOND), trace(3n * SECOND, 4n * SECOND), trace(9n * SECOND, 12n * SECOND)];
       const before = trace(-SECOND, SECOND);
       await store.writeBatch([...inside.flat(), ...before]);
-      const light = (s: SpanRow) => ({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, serviceName: s.serviceName, name: s.name, kind: s.kind, startNs: s.startNs, endNs: s.endNs, statusCode: s.statusCode });
       const all = await store.readSpans({ startNs: start, endNs: windowEnd, maxTraces: 10 });
       assert.deepStrictEqual(
         [...all].sort((a, b) => (a.traceId + a.startNs < b.traceId + b.startNs ? -1 : 1)),
-        inside.flat().map(light).sort((a, b) => (a.traceId + a.startNs < b.traceId + b.startNs ? -1 : 1)),
+        inside.flat().map(outlineOf).sort((a, b) => (a.traceId + a.startNs < b.traceId + b.startNs ? -1 : 1)),
         'whole traces that started in the window, their late spans too',
       );
       const sample = await store.readSpans({ startNs: start, endNs: windowEnd, maxTraces: 2 });
