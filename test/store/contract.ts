@@ -201,6 +201,9 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await find(prefix), ids(root, client, server), 'each id once');
       assert.deepStrictEqual(await find('   '), [], 'blank text finds nothing');
       assert.deepStrictEqual(await find('%'), [], 'no pattern characters');
+      for (const hostile of ["'); DROP TABLE spans; --", 'back\\slash \u0000 nul', '\ud800 lone surrogate', '🎉'.repeat(200)]) {
+        assert.deepStrictEqual(await find(hostile), [], `hostile text ${JSON.stringify(hostile.slice(0, 20))} is only text`);
+      }
       assert.deepStrictEqual(await find('no such text anywhere'), []);
     });
 
