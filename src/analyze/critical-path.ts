@@ -6,7 +6,7 @@
 //
 // Clocks of different hosts disagree: a child drawn outside its parent is clipped to the
 // parent's time on the path (the parent waited for it, whatever the clocks say).
-import { traceTree, type SpanShape, type TraceTree } from './trace-tree.ts';
+import { lastEndingRoot, traceTree, type SpanShape, type TraceTree } from './trace-tree.ts';
 
 /** Part of a span's own time on the critical path. */
 export interface PathSegment<S extends SpanShape = SpanShape> {
@@ -31,9 +31,9 @@ export interface CriticalPath<S extends SpanShape = SpanShape> {
 }
 
 export function criticalPath<S extends SpanShape>(spans: readonly S[], tree: TraceTree<S> = traceTree(spans)): CriticalPath<S> {
-  if (tree.roots.length === 0) return { segments: [], durationNs: 0n, byService: [] };
   // With several roots (parents missing), the one that ended last stands for the trace.
-  const root = tree.roots.reduce((a, b) => (b.endNs > a.endNs ? b : a));
+  const root = lastEndingRoot(tree);
+  if (root < 0) return { segments: [], durationNs: 0n, byService: [] };
   const reversed: PathSegment<S>[] = [];
 
   // Depth-first with an explicit stack: a deep trace must not overflow the call stack.
@@ -44,23 +44,26 @@ export function criticalPath<S extends SpanShape>(spans: readonly S[], tree: Tra
     hi: bigint;
     /** Walking back from hi: everything after the cursor is accounted for. */
     cursor: bigint;
-    kids: S[];
+    /** Its children's indexes, latest-ending first. */
+    kids: number[];
     next: number;
   }
-  const frame = (span: S, lo: bigint, hi: bigint): Frame => ({
-    span,
+  const endsLater = (a: number, b: number) => (spans[a]!.endNs > spans[b]!.endNs ? -1 : spans[a]!.endNs < spans[b]!.endNs ? 1 : 0);
+  const frame = (at: number, lo: bigint, hi: bigint): Frame => ({
+    span: spans[at]!,
     lo,
     hi,
     cursor: hi,
-    kids: [...tree.children.get(span)!].sort((a, b) => (a.endNs > b.endNs ? -1 : a.endNs < b.endNs ? 1 : 0)),
+    kids: Array.from(tree.childrenOf(at)).sort(endsLater),
     next: 0,
   });
-  const stack = [frame(root, root.startNs, root.endNs > root.startNs ? root.endNs : root.startNs)];
+  const stack = [frame(root, spans[root]!.startNs, max(spans[root]!.endNs, spans[root]!.startNs))];
   while (stack.length > 0) {
-    const f = stack[stack.length - 1];
-    let child: S | undefined;
+    const f = stack[stack.length - 1]!;
+    let taken = false;
     while (f.next < f.kids.length) {
-      const candidate = f.kids[f.next++];
+      const at = f.kids[f.next++]!;
+      const candidate = spans[at]!;
       // Ended after the point reached: it ran alongside a later child and was not waited
       // for; unless nothing was taken yet and its clock runs past the parent's end.
       if (candidate.endNs > f.cursor && f.cursor < f.hi) continue;
@@ -71,13 +74,13 @@ export function criticalPath<S extends SpanShape>(spans: readonly S[], tree: Tra
         break;
       }
       if (start >= end) continue;
-      child = candidate;
+      taken = true;
       if (end < f.cursor) reversed.push({ span: f.span, startNs: end, endNs: f.cursor });
       f.cursor = start;
-      stack.push(frame(candidate, start, end));
+      stack.push(frame(at, start, end));
       break;
     }
-    if (child !== undefined) continue;
+    if (taken) continue;
     if (f.cursor > f.lo) reversed.push({ span: f.span, startNs: f.lo, endNs: f.cursor });
     stack.pop();
   }

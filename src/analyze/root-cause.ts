@@ -15,9 +15,9 @@
 // failed, so an error incident is judged on errors and a latency incident on time.
 import { StatusCode } from '../model/span.ts';
 import { criticalPath } from './critical-path.ts';
-import { errorOrigins } from './error-origin.ts';
+import { errorOriginIndexes } from './error-origin.ts';
 import { selfTime } from './trace-stats.ts';
-import { traceTree, type SpanShape, type TraceTree } from './trace-tree.ts';
+import { lastEndingRoot, traceTree, type SpanShape, type TraceTree } from './trace-tree.ts';
 
 export interface Evidence {
   kind: 'critical-path' | 'error-origin' | 'spectrum';
@@ -122,7 +122,7 @@ interface TraceProfile {
 
 function profile(spans: SpanShape[]): TraceProfile {
   const tree = traceTree(spans);
-  const root = tree.roots.reduce((a, b) => (b.endNs > a.endNs ? b : a), tree.roots[0]);
+  const root = spans[lastEndingRoot(tree)];
   const path = criticalPath(spans, tree);
   const pathNs = new Map<string, number>();
   const pathByOperation = new Map<string, number>();
@@ -132,7 +132,7 @@ function profile(spans: SpanShape[]): TraceProfile {
     const key = operationKey(segment.span);
     pathByOperation.set(key, (pathByOperation.get(key) ?? 0) + ns);
   }
-  const origins = errorOrigins(spans, tree).map((span) => blamedForError(span, tree));
+  const origins = errorOriginIndexes(tree).map((i) => spans[blamedForError(tree, i)]!);
   return {
     rootKey: root ? operationKey(root) : '',
     durationNs: root ? Number(root.endNs - root.startNs) : 0,
@@ -140,7 +140,7 @@ function profile(spans: SpanShape[]): TraceProfile {
     pathByOperation,
     errorServices: origins.map((span) => span.serviceName),
     errorOperations: origins.map(operationKey),
-    spans: spans.map((span) => ({ service: span.serviceName, operationKey: operationKey(span), selfNs: Number(selfTime(span, tree.children.get(span)!)) })),
+    spans: spans.map((span, i) => ({ service: span.serviceName, operationKey: operationKey(span), selfNs: Number(selfTime(tree, i)) })),
   };
 }
 
@@ -149,16 +149,17 @@ function profile(spans: SpanShape[]): TraceProfile {
  * callee ran for nearly all of the call and did not fail) is a timeout: the callee, or
  * what it was waiting for in turn, is to blame.
  */
-function blamedForError(origin: SpanShape, tree: TraceTree): SpanShape {
-  let span = origin;
+function blamedForError(tree: TraceTree, origin: number): number {
+  let at = origin;
   for (;;) {
+    const span = tree.spans[at]!;
     const duration = Number(span.endNs - span.startNs);
-    const cover = tree.children
-      .get(span)!
-      .filter((child) => child.statusCode !== StatusCode.ERROR)
-      .find((child) => duration > 0 && Number(child.endNs - child.startNs) >= TIMEOUT_COVER * duration);
-    if (cover === undefined) return span;
-    span = cover;
+    const cover = Array.from(tree.childrenOf(at)).find((c) => {
+      const child = tree.spans[c]!;
+      return child.statusCode !== StatusCode.ERROR && duration > 0 && Number(child.endNs - child.startNs) >= TIMEOUT_COVER * duration;
+    });
+    if (cover === undefined) return at;
+    at = cover;
   }
 }
 

@@ -70,15 +70,16 @@ function pathGroups(spans: readonly SpanShape[]): Map<string, PathGroup> {
   const groups = new Map<string, PathGroup>();
   const origin = spans.reduce((min, s) => (s.startNs < min ? s.startNs : min), spans[0]?.startNs ?? 0n);
   // Iterative: a deep trace must not overflow the stack.
-  const stack = tree.roots.map((span) => ({ span, path: step(span) }));
+  const stack = tree.roots.map((i) => ({ i, path: step(spans[i]!) }));
   while (stack.length > 0) {
-    const { span, path } = stack.pop()!;
+    const { i, path } = stack.pop()!;
+    const span = spans[i]!;
     const group = groups.get(path) ?? { service: span.serviceName, operation: span.name, count: 0, totalNs: 0, firstStart: Infinity };
     group.count++;
     group.totalNs += Number(span.endNs - span.startNs);
     group.firstStart = Math.min(group.firstStart, Number(span.startNs - origin));
     groups.set(path, group);
-    for (const child of tree.children.get(span)!) stack.push({ span: child, path: `${path}${SEPARATOR}${step(child)}` });
+    for (const child of tree.childrenOf(i)) stack.push({ i: child, path: `${path}${SEPARATOR}${step(spans[child]!)}` });
   }
   return groups;
 }

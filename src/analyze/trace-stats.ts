@@ -19,9 +19,10 @@ export function traceStats<S extends SpanShape>(spans: readonly S[], tree: Trace
   // Service → operation → stats: no key string built per span.
   const byService = new Map<string, Map<string, OperationStats>>();
   const all: OperationStats[] = [];
-  for (const span of spans) {
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
     const duration = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
-    const self = selfTime(span, tree.children.get(span)!);
+    const self = selfTime(tree, i);
     let operations = byService.get(span.serviceName);
     if (operations === undefined) byService.set(span.serviceName, (operations = new Map()));
     const known = operations.get(span.name);
@@ -45,15 +46,15 @@ export function traceStats<S extends SpanShape>(spans: readonly S[], tree: Trace
 
 const isError = (span: SpanShape) => (span.statusCode === StatusCode.ERROR ? 1 : 0);
 
-/**
- * The span's duration less the union of its children's intervals (clipped to the span).
- * `children` in start order, as TraceTree keeps them.
- */
-export function selfTime(span: SpanShape, children: readonly SpanShape[]): bigint {
+/** A span's duration less the union of its children's intervals (clipped to the span). */
+export function selfTime(tree: TraceTree, i: number): bigint {
+  const span = tree.spans[i]!;
   if (span.endNs <= span.startNs) return 0n;
   let covered = 0n;
   let reach = span.startNs;
-  for (const child of children) {
+  // Children come earliest first, so one sweep merges their intervals.
+  for (const c of tree.childrenOf(i)) {
+    const child = tree.spans[c]!;
     const start = child.startNs > reach ? child.startNs : reach;
     const end = child.endNs < span.endNs ? child.endNs : span.endNs;
     if (end > start) {

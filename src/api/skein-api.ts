@@ -6,7 +6,7 @@ import { compareAttributes } from '../analyze/attribute-comparison.ts';
 import { findAnomalousWindow, type AnomalousWindow } from '../analyze/anomaly-window.ts';
 import { rankRootCauses } from '../analyze/root-cause.ts';
 import { diffTraces } from '../analyze/trace-diff.ts';
-import { traceTree } from '../analyze/trace-tree.ts';
+import { lastEndingRoot, traceTree } from '../analyze/trace-tree.ts';
 import { serviceGraph } from '../analyze/service-graph.ts';
 import { analyzeTrace, type TraceAnalysis } from '../analyze/trace-analysis.ts';
 import { SpanKind } from '../model/span.ts';
@@ -132,7 +132,7 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     const traceId = parseParam('trace', required(params, 'trace'), parseTraceId);
     const spans = await store.getTrace(traceId);
     if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
-    const root = traceTree(spans).roots.reduce((a, b) => (b.endNs > a.endNs ? b : a));
+    const root = spans[lastEndingRoot(traceTree(spans))]!;
     const peers = (
       await store.searchTraces({
         service: root.serviceName,

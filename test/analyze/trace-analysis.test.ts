@@ -89,11 +89,14 @@ describe('trace tree', () => {
     const client = span('call', 10, 90, { parent: root, service: 'front', kind: SpanKind.CLIENT });
     const server = span('call', 12, 88, { parent: root, service: 'back', kind: SpanKind.SERVER, spanId: client.spanId });
     const work = span('work', 20, 80, { service: 'back', parentSpanId: client.spanId });
-    const tree = traceTree([work, server, root, client]);
-    assert.deepEqual(tree.roots, [root]);
-    assert.equal(tree.parent.get(server), client);
-    assert.equal(tree.parent.get(client), root);
-    assert.equal(tree.parent.get(work), server);
+    const spans = [work, server, root, client];
+    const tree = traceTree(spans);
+    const parentOf = (s: SpanRow) => spans[tree.parent[spans.indexOf(s)]!];
+    assert.deepEqual(tree.roots, [spans.indexOf(root)]);
+    assert.equal(parentOf(server), client);
+    assert.equal(parentOf(client), root);
+    assert.equal(parentOf(work), server);
+    assert.deepEqual(Array.from(tree.childrenOf(spans.indexOf(root)), (i) => spans[i]), [client], 'the server half hangs off the client half, not the root');
     assert.deepEqual(path([root, client, server, work]), ['root 0-10', 'call 10-12', 'call 12-20', 'work 20-80', 'call 80-88', 'call 88-90', 'root 90-100']);
   });
 
@@ -101,8 +104,9 @@ describe('trace tree', () => {
     const a = span('a', 0, 10, { spanId: 'a000000000000001', parentSpanId: 'a000000000000002' });
     const b = span('b', 1, 9, { spanId: 'a000000000000002', parentSpanId: 'a000000000000001' });
     const tree = traceTree([a, b]);
-    assert.deepEqual(tree.roots, [a]);
-    assert.equal(tree.parent.get(b), a);
+    assert.deepEqual(tree.roots, [0]);
+    assert.equal(tree.parent[1], 0);
+    assert.deepEqual(Array.from(tree.childrenOf(0)), [1]);
     assert.deepEqual(path([a, b]), ['a 0-1', 'b 1-9', 'a 9-10']);
   });
 });
