@@ -342,8 +342,19 @@ test('find in trace asks the server: it finds text only attributes, resources an
     await openTrace(page, `/trace/${known.traceId}`, 7);
     const find = page.getByLabel('Find in trace');
     const count = page.locator('.find-count');
+    // The first answer is held back, so "searching…" is seen whatever the machine's speed.
+    let releaseFirst = () => {};
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    await page.route(
+      (url) => url.pathname.endsWith('/find') && url.searchParams.get('text') === 'postgresql',
+      async (route) => {
+        await firstHeld;
+        await route.continue();
+      },
+    );
     await find.fill('postgresql'); // only in a1's attribute db.system
-    assert.equal(await count.innerText(), 'searching…');
+    await page.locator('.find-count', { hasText: 'searching…' }).waitFor();
+    releaseFirst();
     await page.locator('.find-count[data-matches="1"]').waitFor();
     await find.press('Enter');
     await page.locator(`.span-detail[data-span-id="${known.ids.a1}"]`).waitFor();
