@@ -12,9 +12,10 @@
 //     with its attributes, which it fetches on selection (/api/v1/traces/{id}/spans/{spanId}),
 //   - scroll frame: median and worst time between frames while the timeline scrolls
 //     (60 scroll steps, one per animation frame).
-// Environment: BENCH_RUNS (default 5), BENCH_SIZES (default 10000,100000).
+// Environment: BENCH_RUNS (default 5), BENCH_SIZES (default 10000,100000), BENCH_PROFILE
+// (a path prefix: saves the page's CPU profile of each size's last run, for DevTools).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/support/browser.ts';
@@ -22,6 +23,8 @@ import { randomHex } from '../test/support/otlp-payloads.ts';
 import { eventually, startSkeinProcess } from '../test/support/skein-process.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** A path prefix: the page's CPU profile of each size's last run goes to <prefix>-<spans>.cpuprofile. */
+const PROFILE = process.env.BENCH_PROFILE;
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const MAX_BODY = 15 * 1024 * 1024;
 
@@ -160,25 +163,55 @@ interface Run {
   frameMaxMs: number;
   /** first paint − response: the page's own work */
   pageMs: number;
+  /** the analysis's answer arrived */
+  analysisMs: number;
+  /** the clicked span's detail: asked for, answered */
+  detailAskedMs: number;
+  detailAnsweredMs: number;
 }
 
-async function measure(page: Page, url: string): Promise<Run> {
+async function measure(page: Page, url: string, profileTo?: string): Promise<Run> {
   await page.goto('about:blank');
+  const cdp = profileTo === undefined ? undefined : await page.context().newCDPSession(page);
+  await cdp?.send('Profiler.enable');
+  await cdp?.send('Profiler.start');
   await page.goto(url);
   const canvas = page.locator('.timeline canvas.timeline-rows');
   await page.waitForFunction(() => performance.getEntriesByName('skein:timeline-first-paint').length > 0, undefined, { timeout: 60_000 });
   // Click the third row as soon as the timeline is painted; the page is interactive once the
   // span detail panel shows that span's full data, fetched on the click.
+  await page.evaluate(() => {
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('.span-detail[data-detail="loaded"]')) return;
+      (window as unknown as { detailShownAt: number }).detailShownAt = performance.now();
+      observer.disconnect();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-detail'] });
+  });
   const box = (await canvas.boundingBox())!;
   await page.mouse.click(box.x + 60, box.y + Number(await page.locator('.timeline').getAttribute('data-header-height')) + 2.5 * Number(await page.locator('.timeline').getAttribute('data-row-height')));
   await page.locator('.span-detail[data-detail="loaded"]').waitFor({ timeout: 60_000 });
-  const interactiveMs = await page.evaluate(() => performance.now());
+  // When the page showed it, from the observer set before the click: Playwright notices
+  // only at its next poll, up to a few hundred ms later.
+  const interactiveMs = await page.evaluate(() => (window as unknown as { detailShownAt: number }).detailShownAt);
+  if (cdp !== undefined) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(profileTo!, JSON.stringify(profile));
+    await cdp.detach();
+  }
   const marks = await page.evaluate(() => {
     const timeline = performance.getEntriesByType('resource').find((e) => /\/api\/v1\/traces\/[0-9a-f]+\/timeline$/.test(e.name)) as PerformanceResourceTiming;
+    // No named functions in here: tsx would wrap them in a helper the page does not have.
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const analysis = resources.find((e) => /\/analysis$/.test(e.name))!;
+    const detail = resources.find((e) => /\/spans\/[0-9a-f]+$/.test(e.name))!;
     return {
       response: timeline.responseEnd,
       fetch: performance.getEntriesByName('skein:trace-loaded')[0].startTime,
       paint: performance.getEntriesByName('skein:timeline-first-paint')[0].startTime,
+      analysis: analysis.responseEnd,
+      detailAsked: detail.startTime,
+      detailAnswered: detail.responseEnd,
     };
   });
   const frames = await page.evaluate(async () => {
@@ -201,6 +234,9 @@ async function measure(page: Page, url: string): Promise<Run> {
     frameMedianMs: frames[frames.length >> 1],
     frameMaxMs: frames[frames.length - 1],
     pageMs: marks.paint - marks.response,
+    analysisMs: marks.analysis,
+    detailAskedMs: marks.detailAsked,
+    detailAnsweredMs: marks.detailAnswered,
   };
 }
 
@@ -218,13 +254,15 @@ async function main() {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       const runs: Run[] = [];
       for (let i = 0; i < RUNS + 1; i++) {
-        const run = await measure(page, `${skein.httpUrl}/trace/${traceId}`);
+        const profileTo = PROFILE !== undefined && i === RUNS ? `${PROFILE}-${size}.cpuprofile` : undefined;
+        const run = await measure(page, `${skein.httpUrl}/trace/${traceId}`, profileTo);
+        if (profileTo) console.log(`page profile of the last run: ${profileTo}`);
         if (i > 0) runs.push(run); // the first run warms the server's caches and the browser's
       }
       await page.close();
       const f = (key: keyof Run) => median(runs.map((r) => r[key])).toFixed(0).padStart(6);
       console.log(
-        `${String(size).padStart(6)} spans, median of ${RUNS} (ms from navigation): response ${f('responseMs')} | parsed ${f('fetchMs')} | first paint ${f('firstPaintMs')} | interactive ${f('interactiveMs')} | in the page (first paint − response) ${f('pageMs')} | scroll frame ${f('frameMedianMs')} (worst ${f('frameMaxMs')})`,
+        `${String(size).padStart(6)} spans, median of ${RUNS} (ms from navigation): response ${f('responseMs')} | parsed ${f('fetchMs')} | first paint ${f('firstPaintMs')} | interactive ${f('interactiveMs')} | in the page (first paint − response) ${f('pageMs')} | scroll frame ${f('frameMedianMs')} (worst ${f('frameMaxMs')}) | analysis answered ${f('analysisMs')} | detail asked ${f('detailAskedMs')}, answered ${f('detailAnsweredMs')}`,
       );
     }
   } finally {

@@ -208,9 +208,12 @@ test('rows collapse and expand, per span and all at once, on a 3000-deep chain t
 test('the critical path and the error origin are marked on the spans the analysis names', async () => {
   await withPage(async (page) => {
     await openTrace(page, `/trace/${known.traceId}`, 7);
-    await page.locator('ol[aria-label="Critical path spans"] li').first().waitFor({ state: 'attached' });
+    await page.getByText('Spans on the critical path').click(); // the list is made when opened
+    await page.locator('ol[aria-label="Critical path spans"] li').first().waitFor();
     const { ids } = known;
     assert.deepEqual(await spanIds(page, 'ol[aria-label="Critical path spans"]'), [ids.root, ids.a, ids.a1, ids.b, ids.b1]);
+    await page.getByText('Spans on the critical path').click(); // closed: the popover covers the toolbar
+    await page.locator('ol[aria-label="Critical path spans"]').waitFor({ state: 'detached' });
     assert.deepEqual(await spanIds(page, 'ul[aria-label="Error origins"]'), [ids.b1]);
 
     await page.locator('ul[aria-label="Error origins"] button').click();

@@ -1,7 +1,9 @@
 // What the server's analysis says about the trace, above the timeline: the critical path's
 // length and share per service, the spans on it (in path order) and the error origins (the
-// first few, and all in a list that opens), each a button that selects the span. The lists carry the span ids they mark (data-span-id).
+// first few, and all in a list that opens), each a button that selects the span. The lists carry the span ids they mark (data-span-id)
+// and are made only when opened.
 import type { TraceAnalysis } from '../../api.ts';
+import { OpenableList } from '../common/OpenableList.tsx';
 import { ServiceName } from '../common/ServiceName.tsx';
 import { formatDuration, formatPercent } from '../redFormat.ts';
 import { serviceColor } from '../../theme.ts';
@@ -52,16 +54,17 @@ export function AnalysisSummary({ model, analysis, marks, error, onSelect }: Ana
           ))}
         </span>
       </div>
-      <details className="popover-list">
-        <summary>Spans on the critical path ({marks.criticalSpans.length})</summary>
-        <ol aria-label="Critical path spans">
-          {marks.criticalSpans.map((i) => (
-            <li key={i} data-span-id={model.spanId[i]}>
-              {spanButton(i, formatDuration(marks.criticalNs[i]))}
-            </li>
-          ))}
-        </ol>
-      </details>
+      <OpenableList summary={`Spans on the critical path (${marks.criticalSpans.length})`}>
+        {() => (
+          <ol aria-label="Critical path spans">
+            {marks.criticalSpans.map((i) => (
+              <li key={i} data-span-id={model.spanId[i]}>
+                {spanButton(i, formatDuration(marks.criticalNs[i]))}
+              </li>
+            ))}
+          </ol>
+        )}
+      </OpenableList>
       <div className="error-origins">
         <strong>Error origins</strong>{' '}
         {marks.errorOrigins.length === 0 ? (
@@ -72,10 +75,9 @@ export function AnalysisSummary({ model, analysis, marks, error, onSelect }: Ana
           </ul>
         )}
         {marks.errorOrigins.length > INLINE_ORIGINS && (
-          <details className="popover-list">
-            <summary>all {marks.errorOrigins.length}</summary>
-            <ol aria-label="All error origins">{marks.errorOrigins.map(originItem)}</ol>
-          </details>
+          <OpenableList summary={`all ${marks.errorOrigins.length}`}>
+            {() => <ol aria-label="All error origins">{marks.errorOrigins.map(originItem)}</ol>}
+          </OpenableList>
         )}
       </div>
     </div>
