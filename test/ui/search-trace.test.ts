@@ -81,6 +81,17 @@ async function clickRow(page: Page, row: number, x: number): Promise<void> {
   await page.mouse.click(box.x + x, box.y + header + (row + 0.5) * height);
 }
 
+/** Holds back the answers to requests matching `url` until the returned release is called. */
+async function holdAnswers(page: Page, url: string | ((url: URL) => boolean)): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(url, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 const spanIds = (page: Page, list: string) => page.locator(`${list} li`).evaluateAll((items) => items.map((li) => li.getAttribute('data-span-id')));
 
 test('search by service finds the trace; its row and its scatter point open the trace view', async () => {
@@ -317,12 +328,7 @@ test('span detail: what the timeline knows shows at once; attributes, resource a
     assert.match(await detail.innerText(), /Duration\s+20 ms[\s\S]*could not be loaded: store unavailable/);
 
     // An answer that arrives after the selection moved on is not shown, but kept.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(`**/spans/${ids.a}`, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdAnswers(page, `**/spans/${ids.a}`);
     await clickRow(page, 1, 200); // a, its answer held back
     await page.locator(`.span-detail[data-span-id="${ids.a}"][data-detail="loading"]`).waitFor();
     await clickRow(page, 4, 200); // c-retry
@@ -346,15 +352,7 @@ test('find in trace asks the server: it finds text only attributes, resources an
     const find = page.getByLabel('Find in trace');
     const count = page.locator('.find-count');
     // The first answer is held back, so "searching…" is seen whatever the machine's speed.
-    let releaseFirst = () => {};
-    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
-    await page.route(
-      (url) => url.pathname.endsWith('/find') && url.searchParams.get('text') === 'postgresql',
-      async (route) => {
-        await firstHeld;
-        await route.continue();
-      },
-    );
+    const releaseFirst = await holdAnswers(page, (url) => url.pathname.endsWith('/find') && url.searchParams.get('text') === 'postgresql');
     await find.fill('postgresql'); // only in a1's attribute db.system
     await page.locator('.find-count', { hasText: 'searching…' }).waitFor();
     releaseFirst();
@@ -369,15 +367,7 @@ test('find in trace asks the server: it finds text only attributes, resources an
     await page.locator(`.span-detail[data-span-id="${known.ids.c}"]`).waitFor();
 
     // The answer for 'svc' (6 spans) comes after the one for the text typed since.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(
-      (url) => url.pathname.endsWith('/find') && url.searchParams.get('text') === 'svc',
-      async (route) => {
-        await held;
-        await route.continue();
-      },
-    );
+    const release = await holdAnswers(page, (url) => url.pathname.endsWith('/find') && url.searchParams.get('text') === 'svc');
     const asked = page.waitForRequest((request) => new URL(request.url()).searchParams.get('text') === 'svc');
     await find.fill('svc');
     await asked;
