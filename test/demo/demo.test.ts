@@ -3,44 +3,23 @@
 // uninstrumented payment provider in the dependency map, and faults switched at runtime
 // acting in the spans and recorded in the fault log.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { startDemo, type RunningDemo } from '../../demo/orchestrator.ts';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { SERVICES } from '../../demo/topology.ts';
-import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
-import { ancestors, attr, byService, checkout, durationMs, ERROR, fetchTrace, Kind, search, shop, waitForTrace, type Span } from './helpers.ts';
+import { eventually } from '../support/skein-process.ts';
+import { ancestors, attr, byService, checkout, durationMs, ERROR, fetchTrace, Kind, search, shop, useDemo, waitForTrace, type Span } from './helpers.ts';
 
-let skein: SkeinProcess;
-let demo: RunningDemo;
-const dataDir = mkdtempSync(join(tmpdir(), 'skein-demo-test-'));
-
-// Registered before useSkeinProcess's own after(): the demo stops (flushing) before Skein does.
-after(async () => {
-  await demo?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-useSkeinProcess(async (started) => {
-  skein = started;
-  demo = await startDemo({
-    endpoint: skein.otlpHttpUrl,
-    dataDir,
-    basePort: 0,
-    rps: 0, // the tests send their own requests
-    seed: 7,
-    env: { OTEL_BSP_SCHEDULE_DELAY: '200' },
-    // Generous, so a busy machine does not time calls out; the hang test waits for checkout's.
-    timeouts: { frontend: 8000, checkout: 4000, payment: 3000, notifier: 4000 },
-  });
+const running = useDemo({
+  rps: 0, // the tests send their own requests
+  seed: 7,
+  env: { OTEL_BSP_SCHEDULE_DELAY: '200' },
 });
 
 const SYNC_CALLS: Record<string, string> = { checkout: 'frontend', cart: 'checkout', inventory: 'checkout', shipping: 'checkout', payment: 'checkout' };
 const version = (name: string) => SERVICES.find((s) => s.name === name)!.version;
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(demo.controlUrl + path, {
+  const res = await fetch(running.demo.controlUrl + path, {
     method,
     headers: typeof body === 'string' ? { 'content-type': 'text/plain' } : body ? { 'content-type': 'application/json' } : undefined,
     body: typeof body === 'string' ? body : body ? JSON.stringify(body) : undefined,
@@ -62,12 +41,12 @@ function checkoutComplete(spans: Span[]): boolean {
 let placed: { traceId: string; orderId: string; spans: Span[] } | undefined;
 
 test('a checkout is one trace through every service, parents right, versions and SQLite spans recorded', async () => {
-  const answer = await checkout(demo.urls.frontend, 'alice');
+  const answer = await checkout(running.demo.urls.frontend, 'alice');
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.match(answer.body.orderId, /^[0-9a-f-]{36}$/);
   assert.match(answer.traceId, /^[0-9a-f]{32}$/);
 
-  const spans = await waitForTrace(skein, answer.traceId, checkoutComplete, 'the whole checkout trace');
+  const spans = await waitForTrace(running.skein, answer.traceId, checkoutComplete, 'the whole checkout trace');
   placed = { traceId: answer.traceId, orderId: answer.body.orderId, spans };
   const byId = new Map(spans.map((s) => [s.spanId, s]));
 
@@ -124,10 +103,10 @@ test('the queue hop: notifier handles the order in a new trace whose CONSUMER sp
   assert.ok(placed, 'needs the checkout of the previous test');
   const producer = placed.spans.find((s) => s.kind === Kind.PRODUCER)!;
   const [consumerTrace] = await eventually(async () => {
-    const ids = await search(skein, { service: 'notifier', spanKind: 'consumer', attr: `app.order.id="${placed!.orderId}"` });
+    const ids = await search(running.skein, { service: 'notifier', spanKind: 'consumer', attr: `app.order.id="${placed!.orderId}"` });
     return ids.length ? ids : undefined;
   }, 'the consumer trace');
-  const spans = await waitForTrace(skein, consumerTrace, (sp) => byService(sp, 'shipping', Kind.SERVER).length > 0 && sp.some((s) => s.name === 'send confirmation email'), 'the consumer trace');
+  const spans = await waitForTrace(running.skein, consumerTrace, (sp) => byService(sp, 'shipping', Kind.SERVER).length > 0 && sp.some((s) => s.name === 'send confirmation email'), 'the consumer trace');
 
   assert.notEqual(consumerTrace, placed.traceId, 'a new trace');
   const consumer = spans.find((s) => s.kind === Kind.CONSUMER)!;
@@ -147,7 +126,7 @@ test('the queue hop: notifier handles the order in a new trace whose CONSUMER sp
 
 test('the dependency map: services, the SQLite database, the queue hop and the uninstrumented payment provider as a peer', async () => {
   const graph = await eventually(async () => {
-    const g = await (await fetch(`${skein.httpUrl}/api/v1/dependencies`)).json();
+    const g = await (await fetch(`${running.skein.httpUrl}/api/v1/dependencies`)).json();
     const has = (caller: string, callee: string) => g.edges.some((e: any) => e.caller === caller && e.callee === callee);
     return has('payment', 'payment-provider') && has('checkout', 'notifier') ? g : undefined;
   }, 'the dependency graph');
@@ -159,7 +138,7 @@ test('the dependency map: services, the SQLite database, the queue hop and the u
   for (const e of ['frontend->checkout', 'checkout->cart', 'checkout->inventory', 'checkout->shipping', 'checkout->payment', 'payment->payment-provider', 'inventory->catalog', 'checkout->notifier', 'notifier->shipping']) {
     assert.ok(edges.has(e), `edge ${e}`);
   }
-  const services = (await (await fetch(`${skein.httpUrl}/api/v1/services`)).json()).services;
+  const services = (await (await fetch(`${running.skein.httpUrl}/api/v1/services`)).json()).services;
   assert.ok(!services.includes('payment-provider'), 'the provider sends no spans');
 });
 
@@ -170,7 +149,7 @@ test('an error fault switched on at runtime fails payment, the error goes up to 
   const id = added.body.id;
   assert.deepEqual((await control('GET', '/faults')).body.faults.map((f: any) => f.id).includes(id), true);
 
-  const failed = await checkout(demo.urls.frontend, 'bob');
+  const failed = await checkout(running.demo.urls.frontend, 'bob');
   assert.equal(failed.status, 502, JSON.stringify(failed.body));
   assert.match(failed.body.error, /checkout answered 502/);
 
@@ -179,7 +158,7 @@ test('an error fault switched on at runtime fails payment, the error goes up to 
   assert.equal(ended.body.state, 'ended');
   assert.equal((await control('DELETE', `/faults/${id}x`)).status, 404);
 
-  const spans = await waitForTrace(skein, failed.traceId, (sp) => byService(sp, 'payment', Kind.SERVER).length > 0 && sp.filter((s) => s.service === 'frontend').length >= 3 && sp.some((s) => s.service === 'checkout' && s.kind === Kind.SERVER), 'the failed checkout');
+  const spans = await waitForTrace(running.skein, failed.traceId, (sp) => byService(sp, 'payment', Kind.SERVER).length > 0 && sp.filter((s) => s.service === 'frontend').length >= 3 && sp.some((s) => s.service === 'checkout' && s.kind === Kind.SERVER), 'the failed checkout');
   const payment = byService(spans, 'payment', Kind.SERVER)[0];
   assert.equal(payment.status?.code, ERROR, 'payment server span is an error');
   assert.equal(attr(payment, 'http.response.status_code'), 503);
@@ -193,10 +172,10 @@ test('an error fault switched on at runtime fails payment, the error goes up to 
   assert.equal(root.status?.code, ERROR);
 
   // The fault is off again: the same user's checkout goes through.
-  const retried = await shop(demo.urls.frontend, 'POST', '/api/checkout', { user: 'bob' });
+  const retried = await shop(running.demo.urls.frontend, 'POST', '/api/checkout', { user: 'bob' });
   assert.equal(retried.status, 200, JSON.stringify(retried.body));
 
-  const lines = readFileSync(demo.faultLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.id === id);
+  const lines = readFileSync(running.demo.faultLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.id === id);
   assert.deepEqual(lines.map((l) => l.event), ['start', 'end']);
   const [start, end] = lines;
   assert.equal(start.type, 'error');
@@ -217,12 +196,12 @@ test('two faults at once: added latency in POST /reservations and a slow INSERT;
   const active = (await control('GET', '/faults')).body.faults.filter((f: any) => f.state === 'active');
   assert.deepEqual(active.map((f: any) => f.type).sort(), ['latency', 'slow-query']);
 
-  const answer = await checkout(demo.urls.frontend, 'carol', [5]);
+  const answer = await checkout(running.demo.urls.frontend, 'carol', [5]);
   await control('DELETE', `/faults/${latency.body.id}`);
   await control('DELETE', `/faults/${slow.body.id}`);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
 
-  const spans = await waitForTrace(skein, answer.traceId, checkoutComplete, 'the slow checkout');
+  const spans = await waitForTrace(running.skein, answer.traceId, checkoutComplete, 'the slow checkout');
   const reservation = byService(spans, 'inventory', Kind.SERVER).find((s) => s.name === 'POST /reservations')!;
   const inserts = spans.filter((s) => attr(s, 'db.system') === 'sqlite' && s.name === 'INSERT reservations');
   assert.equal(inserts.length, 1);
@@ -233,12 +212,12 @@ test('two faults at once: added latency in POST /reservations and a slow INSERT;
 test('a hanging dependency: shipping stops answering, checkout times out, the error cascades to the frontend', async () => {
   const hang = await control('POST', '/faults', 'timeout:service=shipping,operation=POST /quotes');
   assert.equal(hang.status, 201, JSON.stringify(hang.body));
-  const answer = await checkout(demo.urls.frontend, 'dave', [9]);
+  const answer = await checkout(running.demo.urls.frontend, 'dave', [9]);
   await control('DELETE', `/faults/${hang.body.id}`);
   assert.equal(answer.status, 502, JSON.stringify(answer.body));
   assert.match(answer.body.error, /checkout answered 504.*shipping did not answer/);
 
-  const spans = await waitForTrace(skein, answer.traceId, (sp) => byService(sp, 'shipping', Kind.SERVER).length > 0 && sp.some((s) => s.service === 'checkout' && s.kind === Kind.SERVER) && sp.filter((s) => s.service === 'frontend').length >= 3, 'the timed-out checkout');
+  const spans = await waitForTrace(running.skein, answer.traceId, (sp) => byService(sp, 'shipping', Kind.SERVER).length > 0 && sp.some((s) => s.service === 'checkout' && s.kind === Kind.SERVER) && sp.filter((s) => s.service === 'frontend').length >= 3, 'the timed-out checkout');
   const shipping = byService(spans, 'shipping', Kind.SERVER)[0];
   assert.equal(shipping.name, 'POST /quotes');
   const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -269,5 +248,5 @@ test('the control endpoint refuses malformed faults and names the problem', asyn
   }
   const remaining = (await control('GET', '/faults')).body.faults.filter((f: any) => f.state !== 'ended');
   assert.deepEqual(remaining, []);
-  assert.ok(await fetchTrace(skein, placed!.traceId));
+  assert.ok(await fetchTrace(running.skein, placed!.traceId));
 });

@@ -1,6 +1,37 @@
 // Reading the demo's traces back from a real `skein serve`, flattened to one list of spans
 // with their service and version.
-import { eventually, type SkeinProcess } from '../support/skein-process.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { startDemo, type DemoOptions, type RunningDemo } from '../../demo/orchestrator.ts';
+import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+
+/**
+ * A `skein serve` and the demo shop sending to it, for one test file: the demo stops
+ * (flushing its spans) before Skein does, and its data directory goes afterwards. The
+ * returned object's fields are set once the file's tests run.
+ */
+export function useDemo(options: Omit<DemoOptions, 'endpoint' | 'dataDir' | 'basePort' | 'timeouts'>): { skein: SkeinProcess; demo: RunningDemo; dataDir: string } {
+  const running = { dataDir: mkdtempSync(join(tmpdir(), 'skein-demo-test-')) } as { skein: SkeinProcess; demo: RunningDemo; dataDir: string };
+  // Registered before useSkeinProcess's own after(): the demo stops before Skein does.
+  after(async () => {
+    await running.demo?.stop();
+    rmSync(running.dataDir, { recursive: true, force: true });
+  });
+  useSkeinProcess(async (started) => {
+    running.skein = started;
+    running.demo = await startDemo({
+      endpoint: started.otlpHttpUrl,
+      dataDir: running.dataDir,
+      basePort: 0,
+      // Generous, so a busy machine does not time calls out; the hang test waits for checkout's.
+      timeouts: { frontend: 8000, checkout: 4000, payment: 3000, notifier: 4000 },
+      ...options,
+    });
+  });
+  return running;
+}
 
 export interface Span {
   traceId: string;

@@ -2,38 +2,20 @@
 // nothing leaves before the stop), the load generator runs, then stop(); afterwards every
 // request that was answered has its whole trace in Skein, queue hop included.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { RequestResult } from '../../demo/loadgen.ts';
-import { startDemo, type RunningDemo } from '../../demo/orchestrator.ts';
-import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
-import { attr, byService, fetchTrace, Kind, search, type Span } from './helpers.ts';
+import { eventually } from '../support/skein-process.ts';
+import { attr, byService, fetchTrace, Kind, search, useDemo, type Span } from './helpers.ts';
 
-let skein: SkeinProcess;
-let demo: RunningDemo;
 const results: RequestResult[] = [];
-const dataDir = mkdtempSync(join(tmpdir(), 'skein-demo-stop-'));
-
-after(async () => {
-  await demo?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-useSkeinProcess(async (started) => {
-  skein = started;
-  demo = await startDemo({
-    endpoint: skein.otlpHttpUrl,
-    dataDir,
-    basePort: 0,
-    rps: 0,
-    seed: 11,
-    users: 8,
-    env: { OTEL_BSP_SCHEDULE_DELAY: '30000' },
-    timeouts: { frontend: 8000, checkout: 4000, payment: 3000, notifier: 4000 },
-    onLoadResult: (r) => results.push(r),
-  });
+const running = useDemo({
+  rps: 0,
+  seed: 11,
+  users: 8,
+  env: { OTEL_BSP_SCHEDULE_DELAY: '30000' },
+  onLoadResult: (r) => results.push(r),
 });
 
 /** Which services' server spans a request of each kind must have. */
@@ -65,9 +47,9 @@ function problems(spans: Span[], action: string): string[] {
 }
 
 test('stopping the demo flushes every span: each answered request has its whole trace afterwards', async () => {
-  demo.load.setRate(15);
+  running.demo.load.setRate(15);
   await new Promise((r) => setTimeout(r, 3000));
-  await demo.stop();
+  await running.demo.stop();
 
   assert.ok(results.length >= 20, `${results.length} requests answered`);
   const failed = results.filter((r) => r.status !== 200);
@@ -80,11 +62,11 @@ test('stopping the demo flushes every span: each answered request has its whole 
   for (const result of results) {
     assert.match(result.traceId ?? '', /^[0-9a-f]{32}$/);
     const spans = await eventually(async () => {
-      const found = await fetchTrace(skein, result.traceId!);
+      const found = await fetchTrace(running.skein, result.traceId!);
       return found && problems(found, result.request.action).length === 0 ? found : undefined;
     }, `the whole trace of ${result.request.action} ${result.traceId}`, 10_000).catch(async (err) => {
-      const found = (await fetchTrace(skein, result.traceId!)) ?? [];
-      const logs = readdirSync(join(dataDir, 'logs')).map((f) => `--- ${f}\n${readFileSync(join(dataDir, 'logs', f), 'utf8').split('\n').slice(-6).join('\n')}`);
+      const found = (await fetchTrace(running.skein, result.traceId!)) ?? [];
+      const logs = readdirSync(join(running.dataDir, 'logs')).map((f) => `--- ${f}\n${readFileSync(join(running.dataDir, 'logs', f), 'utf8').split('\n').slice(-6).join('\n')}`);
       throw new Error(`${err.message}: ${problems(found, result.request.action).join('; ') || 'not stored'}\n${logs.join('\n')}`);
     });
     const producer = spans.find((s) => s.kind === Kind.PRODUCER);
@@ -92,10 +74,10 @@ test('stopping the demo flushes every span: each answered request has its whole 
     orders++;
     // The order was drained from the queue and handled before the notifier stopped.
     const [consumerTrace] = await eventually(async () => {
-      const ids = await search(skein, { service: 'notifier', spanKind: 'consumer', attr: `app.order.id="${attr(producer, 'app.order.id')}"` });
+      const ids = await search(running.skein, { service: 'notifier', spanKind: 'consumer', attr: `app.order.id="${attr(producer, 'app.order.id')}"` });
       return ids.length ? ids : undefined;
     }, 'the consumer trace of an order', 10_000);
-    const consumerSpans = (await fetchTrace(skein, consumerTrace))!;
+    const consumerSpans = (await fetchTrace(running.skein, consumerTrace))!;
     assert.ok(byService(consumerSpans, 'shipping', Kind.SERVER).length === 1, 'the shipment of the order');
     assert.ok(consumerSpans.some((s) => s.name === 'send confirmation email'));
   }
