@@ -5,7 +5,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { Link } from '../router.tsx';
-import { formatDuration, formatPercent, formatRate } from './redFormat.ts';
+import { RedCells } from './RedCells.tsx';
+import { formatDuration } from './redFormat.ts';
 import { serviceSummaries, summaries, type ServiceSummary } from './redSeries.ts';
 import { apiWindow, linkWindow, pageUrl, type TimeWindow } from './redWindow.ts';
 
@@ -61,14 +62,7 @@ export function HealthOverview({ range }: { range: TimeWindow }) {
               <th scope="row">
                 <Link to={health(row.service)}>{row.service}</Link>
               </th>
-              <td className="num">{row.count}</td>
-              <td className="num">
-                <data value={row.rate}>{formatRate(row.rate)}</data>
-              </td>
-              <td className="num">{row.errors}</td>
-              <td className={row.errors > 0 ? 'num error-text' : 'num'}>
-                <data value={row.errorRate}>{formatPercent(row.errorRate)}</data>
-              </td>
+              <RedCells {...row} />
               <td className="num" title={row.slowest.operation}>
                 <data value={row.slowest.p95Nanos}>{formatDuration(row.slowest.p95Nanos)}</data> <span className="muted">{row.slowest.operation}</span>
               </td>

@@ -2,7 +2,8 @@
 // first): each row selects the operation's charts and links to example traces, the
 // slowest (a search from its p95 up) and the failed ones.
 import { Link } from '../router.tsx';
-import { formatDuration, formatPercent, formatRate } from './redFormat.ts';
+import { RedCells } from './RedCells.tsx';
+import { formatDuration } from './redFormat.ts';
 import type { RedSummary } from './redSeries.ts';
 
 export type OperationSort = 'p95' | 'errors';
@@ -60,14 +61,7 @@ export function OperationsTable({ rows, sort, selected, sortUrl, operationUrl, s
                 {row.operation}
               </Link>
             </th>
-            <td className="num">{row.count}</td>
-            <td className="num">
-              <data value={row.rate}>{formatRate(row.rate)}</data>
-            </td>
-            <td className="num">{row.errors}</td>
-            <td className={row.errors > 0 ? 'num error-text' : 'num'}>
-              <data value={row.errorRate}>{formatPercent(row.errorRate)}</data>
-            </td>
+            <RedCells {...row} />
             <td className="num">
               <data value={row.p50Nanos}>{formatDuration(row.p50Nanos)}</data>
             </td>
