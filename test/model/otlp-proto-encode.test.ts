@@ -12,6 +12,7 @@ import { decodePayload, WireFormat } from '../../src/receive/wire-format.ts';
 import { capturedBodies, everyFeatureRequest } from '../receive/fixtures.ts';
 import { decodeWithProtobufjs, ExportTraceServiceRequest } from '../receive/protobufjs-oracle.ts';
 import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
+import { otlpRow } from '../support/otlp-payloads.ts';
 
 /** Encodes the rows and checks both decoders read them back; returns the bytes. */
 function expectRoundTrip(rows: SpanRow[], what: string): Uint8Array {
@@ -64,38 +65,9 @@ test('rows from the Zipkin and Jaeger receivers round-trip too (shared spans, 64
   }
 });
 
-/** One span of the given service and scope, with its own resource and scope objects, as the store returns rows. */
-function row(service: string, scopeName: string, spanId: string, extra: object = {}): SpanRow {
-  const batch = decodeOtlpJson(
-    JSON.stringify({
-      resourceSpans: [
-        {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-          scopeSpans: [
-            {
-              scope: { name: scopeName },
-              spans: [
-                {
-                  traceId: '5b8efff798038103d269b633813fc60c',
-                  spanId,
-                  name: `span ${spanId}`,
-                  startTimeUnixNano: '1795600072097237614',
-                  endTimeUnixNano: '1795600072097237999',
-                  ...extra,
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    }),
-  );
-  assert.equal(batch.rejected, 0, batch.rejectReason);
-  return batch.spans[0];
-}
 
 test('spans are grouped by resource and scope content, in the same layout as the OTLP/JSON output', () => {
-  const rows = [row('a', 'x', '0000000000000001'), row('b', 'x', '0000000000000002'), row('a', 'y', '0000000000000003'), row('a', 'x', '0000000000000004')];
+  const rows = [otlpRow('a', 'x', '0000000000000001'), otlpRow('b', 'x', '0000000000000002'), otlpRow('a', 'y', '0000000000000003'), otlpRow('a', 'x', '0000000000000004')];
   const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(spansToOtlpProto(rows)), { bytes: String }) as {
     resourceSpans: { resource: { attributes: { value: { stringValue: string } }[] }; scopeSpans: { scope: { name: string }; spans: { spanId: string }[] }[] }[];
   };
@@ -117,13 +89,13 @@ test('spans are grouped by resource and scope content, in the same layout as the
 test('wire details: long messages (multi-byte lengths), a negative enum, flags, a root span, status left out when unset', () => {
   const long = 'x'.repeat(20_000); // lengths of 3 bytes at every level
   const rows = [
-    row('a', 'x', '0000000000000001', { attributes: [{ key: 'long', value: { stringValue: long } }], kind: -1, status: { code: 2, message: 'boom' } }),
-    row('a', 'x', '0000000000000002', { parentSpanId: '0000000000000001', flags: 0x301 }),
+    otlpRow('a', 'x', '0000000000000001', { attributes: [{ key: 'long', value: { stringValue: long } }], kind: -1, status: { code: 2, message: 'boom' } }),
+    otlpRow('a', 'x', '0000000000000002', { parentSpanId: '0000000000000001', flags: 0x301 }),
   ];
   assert.equal(rows[0].kind, -1);
   expectRoundTrip(rows, 'long and negative');
   // An unset status is left out, as protobuf encoders leave defaults out; protobufjs reads an absent message as null.
-  const bare = ExportTraceServiceRequest.decode(spansToOtlpProto([row('a', 'x', '0000000000000003')])) as unknown as {
+  const bare = ExportTraceServiceRequest.decode(spansToOtlpProto([otlpRow('a', 'x', '0000000000000003')])) as unknown as {
     resourceSpans: { scopeSpans: { spans: { status: object | null; parentSpanId: Uint8Array }[] }[] }[];
   };
   const span = bare.resourceSpans[0].scopeSpans[0].spans[0];
@@ -133,7 +105,7 @@ test('wire details: long messages (multi-byte lengths), a negative enum, flags, 
 });
 
 test('embedMessage writes the body as a length-delimited field, as TraceByIDResponse holds its Trace', () => {
-  const body = spansToOtlpProto([row('a', 'x', '0000000000000001', { attributes: [{ key: 'k', value: { stringValue: 'v'.repeat(300) } }] })]);
+  const body = spansToOtlpProto([otlpRow('a', 'x', '0000000000000001', { attributes: [{ key: 'k', value: { stringValue: 'v'.repeat(300) } }] })]);
   assert.ok(body.length > 300);
   const embedded = embedMessage(1, body);
   // tag: field 1, wire type 2; then the length as a varint (two bytes here), then the body.

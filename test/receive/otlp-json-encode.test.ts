@@ -6,6 +6,7 @@ import { spansToOtlpJson } from '../../src/model/otlp-json.ts';
 import type { SpanRow } from '../../src/model/span.ts';
 import { decodeOtlpJson } from '../../src/receive/otlp-json.ts';
 import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
+import { otlpRow } from '../support/otlp-payloads.ts';
 import { skipWithoutTestdata } from '../support/testdata.ts';
 import { capturedBodies, everyFeatureRequest } from './fixtures.ts';
 import { ExportTraceServiceRequest } from './protobufjs-oracle.ts';
@@ -34,35 +35,8 @@ test('every OTLP feature round-trips: int64 limits, NaN, ±Infinity, -0, bytes, 
 });
 
 /** A row with the given resource and scope; everything else fixed. */
-function row(resourceService: string, scopeName: string, spanId: string): SpanRow {
-  const batch = decodeOtlpJson(
-    JSON.stringify({
-      resourceSpans: [
-        {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: resourceService } }] },
-          scopeSpans: [
-            {
-              scope: { name: scopeName },
-              spans: [
-                {
-                  traceId: '5b8efff798038103d269b633813fc60c',
-                  spanId,
-                  name: `span ${spanId}`,
-                  kind: 2,
-                  startTimeUnixNano: '1795600072097237614',
-                  endTimeUnixNano: '1795600072097237999',
-                  attributes: [{ key: 'n', value: { intValue: '9007199254740993' } }],
-                  status: { code: 2, message: 'boom' },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    }),
-  );
-  return batch.spans[0];
-}
+const row = (service: string, scopeName: string, spanId: string) =>
+  otlpRow(service, scopeName, spanId, { kind: 2, attributes: [{ key: 'n', value: { intValue: '9007199254740993' } }], status: { code: 2, message: 'boom' } });
 
 test('spans are grouped by resource and scope content, in order of first appearance', () => {
   // Each row has its own resource and scope objects, as rows read back from a store do.

@@ -1,5 +1,7 @@
 // OTLP/JSON request bodies built in tests, with fresh random ids.
 import { randomBytes } from 'node:crypto';
+import type { SpanRow } from '../../src/model/span.ts';
+import { decodeOtlpJson } from '../../src/receive/otlp-json.ts';
 
 export interface BuiltRequest {
   body: string;
@@ -60,4 +62,38 @@ export async function postOtlpJson(otlpHttpUrl: string, body: string | Buffer, h
     headers: { 'Content-Type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : new Uint8Array(body),
   });
+}
+
+/**
+ * One span of the given service and scope (fixed trace id and times, `fields` on top),
+ * decoded from OTLP/JSON so it has its own resource and scope objects, as rows read back
+ * from a store do.
+ */
+export function otlpRow(service: string, scopeName: string, spanId: string, fields: object = {}): SpanRow {
+  const batch = decodeOtlpJson(
+    JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+          scopeSpans: [
+            {
+              scope: { name: scopeName },
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId,
+                  name: `span ${spanId}`,
+                  startTimeUnixNano: '1795600072097237614',
+                  endTimeUnixNano: '1795600072097237999',
+                  ...fields,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  );
+  if (batch.rejected !== 0) throw new Error(`otlpRow: ${batch.rejectReason}`);
+  return batch.spans[0]!;
 }
