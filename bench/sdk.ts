@@ -21,7 +21,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../demo/random.ts';
 import { decodeOtlpProto } from '../src/receive/otlp-proto.ts';
-import { freePort } from '../test/support/skein-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -66,7 +65,6 @@ interface Side {
 }
 
 async function startInventory(name: string, traced: boolean): Promise<Side> {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'skein-bench-sdk-'));
   const child = fork('demo/services/inventory.js', [], {
     execArgv: traced ? ['--import', import.meta.resolve('@skein/node/register')] : [],
@@ -74,7 +72,7 @@ async function startInventory(name: string, traced: boolean): Promise<Side> {
       ...process.env,
       NODE_ENV: 'production',
       DEMO_SERVICE: 'inventory',
-      DEMO_PORT: String(port),
+      DEMO_PORT: '0',
       DEMO_DATA_DIR: dataDir,
       DEMO_URLS: '{}',
       DEMO_SEED: '1',
@@ -87,8 +85,8 @@ async function startInventory(name: string, traced: boolean): Promise<Side> {
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (m: any) => m?.type === 'ready' && resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: any) => m?.type === 'ready' && resolve(m.port));
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
   return { name, port, child, dataDir, latencies: [], requests: 0, seconds: 0, errors: 0 };

@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FaultError, FaultManager, faultFromJson, parseFaultSpec, type ActiveFault, type FaultDefinition } from './faults.ts';
@@ -78,6 +78,20 @@ interface Child {
 }
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  // With basePort 0 the services' ports are picked here and handed to them (each must know
+  // the others' URLs), so another process may take one before its service binds it: then
+  // everything started is stopped and the demo starts again on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDemoOnce(options);
+    } catch (err) {
+      if ((options.basePort ?? DEFAULT_BASE_PORT) !== 0 || attempt === 3 || !/EADDRINUSE/.test(String(err))) throw err;
+      options.log?.('demo: a picked port was taken during start-up; starting again on other ports');
+    }
+  }
+}
+
+async function startDemoOnce(options: DemoOptions): Promise<RunningDemo> {
   const host = options.host ?? '127.0.0.1';
   const basePort = options.basePort ?? DEFAULT_BASE_PORT;
   const seed = options.seed ?? 1;
@@ -92,8 +106,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const initialFaults = (options.faults ?? []).map((f) => (typeof f === 'string' ? parseFaultSpec(f) : f));
 
   const ports = new Map<ServiceName | 'control', number>();
-  for (const s of SERVICES) ports.set(s.name, basePort === 0 ? await freePort(host) : basePort + s.portOffset);
-  ports.set('control', basePort === 0 ? await freePort(host) : basePort + CONTROL_PORT_OFFSET);
+  const picked = basePort === 0 ? await freePorts(host, SERVICES.length) : [];
+  SERVICES.forEach((s, i) => ports.set(s.name, basePort === 0 ? picked[i] : basePort + s.portOffset));
+  ports.set('control', basePort === 0 ? 0 : basePort + CONTROL_PORT_OFFSET); // 0: the kernel picks it at bind time
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const urls = Object.fromEntries(SERVICES.map((s) => [s.name, `http://${urlHost}:${ports.get(s.name)}`])) as Record<ServiceName, string>;
 
@@ -211,10 +226,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   };
 
   try {
-    log(`demo: starting ${SERVICES.length} processes (ports ${[...ports.values()].join(', ')})`);
+    log(`demo: starting ${SERVICES.length} processes (ports ${SERVICES.map((s) => ports.get(s.name)).join(', ')})`);
     for (const info of SERVICES) children.set(info.name, startChild(info));
     await Promise.all([...children.values()].map(waitReady));
     control = await listenControl(host, ports.get('control')!, (req, res) => handleControl(req, res));
+    ports.set('control', (control.address() as AddressInfo).port);
     for (const definition of initialFaults) {
       const fault = await faults.add(definition);
       log(`demo: fault ${fault.id} ${fault.state}: ${describe(fault)}`);
@@ -359,15 +375,19 @@ function listenControl(host: string, port: number, handler: (req: IncomingMessag
   });
 }
 
-function freePort(host: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createNetServer();
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.once('error', reject);
-  });
+/** n different ports the OS just handed out (all held open until every one is picked). */
+async function freePorts(host: string, n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createNetServer());
+  try {
+    return await Promise.all(
+      servers.map((server) => new Promise<number>((resolvePort, reject) => {
+        server.once('error', reject);
+        server.listen(0, host, () => resolvePort((server.address() as AddressInfo).port));
+      })),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolveClose) => (server.listening ? server.close(resolveClose) : resolveClose(undefined)))));
+  }
 }
 
 function tail(path: string, lines = 20): string {

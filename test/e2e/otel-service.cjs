@@ -1,6 +1,6 @@
 // A tiny HTTP service instrumented with the real OpenTelemetry JS SDK (CommonJS, so the
 // http instrumentation's require hook applies). Started by the end-to-end test as:
-//   SERVICE_NAME=... PORT=... DOWNSTREAM=http://127.0.0.1:N EXPORTER=proto|json|grpc OTLP_ENDPOINT=... node otel-service.cjs
+//   SERVICE_NAME=... PORT=0 DOWNSTREAM=http://127.0.0.1:N EXPORTER=proto|json|grpc OTLP_ENDPOINT=... node otel-service.cjs
 // GET /work calls DOWNSTREAM/work (if set) and answers with the trace id; POST /flush
 // forces the exporter to send everything.
 const { NodeTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-node');
@@ -43,4 +43,5 @@ const server = http.createServer(async (req, res) => {
   });
   res.end(traceId);
 });
-server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+// PORT=0 lets the kernel pick a free port; the first stdout line says which.
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`listening on ${server.address().port}`));

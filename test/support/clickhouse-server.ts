@@ -33,6 +33,18 @@ export async function startClickHouseServer(): Promise<ClickHouseServer> {
         '(or set SKEIN_SKIP_CLICKHOUSE_SERVER=1 to skip these tests)',
     );
   }
+  // ClickHouse cannot be told to pick its own ports, so a port picked here can be taken
+  // by someone else before the server binds it: then start again on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts();
+    } catch (error) {
+      if (attempt === 3 || !/Address already in use/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnFreePorts(): Promise<ClickHouseServer> {
   const dir = mkdtempSync(join(tmpdir(), 'skein-clickhouse-'));
   const httpPort = await freePort();
   const tcpPort = await freePort();

@@ -1,7 +1,7 @@
 // Starts test/e2e/otel-service.cjs: a small HTTP service instrumented with the real
 // OpenTelemetry JS SDK, exporting to a running Skein over OTLP (proto, json or grpc).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, type SkeinProcess } from './skein-process.ts';
+import type { SkeinProcess } from './skein-process.ts';
 
 export interface OtelService {
   url: string;
@@ -9,16 +9,16 @@ export interface OtelService {
 }
 
 export async function startOtelService(skein: SkeinProcess, name: string, exporter: string, downstream?: string): Promise<OtelService> {
-  const port = await freePort();
   const endpoint = exporter === 'grpc' ? skein.otlpGrpcAddress : skein.otlpHttpUrl;
   const child = spawn(process.execPath, ['test/e2e/otel-service.cjs'], {
-    env: { ...process.env, SERVICE_NAME: name, PORT: String(port), EXPORTER: exporter, OTLP_ENDPOINT: endpoint, DOWNSTREAM: downstream ?? '', OTEL_LOG_LEVEL: 'error' },
+    env: { ...process.env, SERVICE_NAME: name, PORT: '0', EXPORTER: exporter, OTLP_ENDPOINT: endpoint, DOWNSTREAM: downstream ?? '', OTEL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (line) => resolve(Number(/listening on (\d+)/.exec(String(line))?.[1])));
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
+  if (!port) throw new Error(`${name} did not say which port it listens on`);
   return { url: `http://127.0.0.1:${port}`, child };
 }
 

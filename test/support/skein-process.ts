@@ -2,7 +2,6 @@
 // waits until /ready answers, and stops it by pid (gracefully, or with SIGKILL for crash tests).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -23,20 +22,11 @@ export interface SkeinProcess {
   removeData(): void;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
 export async function startSkeinProcess(options: { dataDir?: string; args?: string[] } = {}): Promise<SkeinProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skein-test-'));
-  const [http, otlpHttp, otlpGrpc, zipkin, jaeger, tempo] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  // Port 0 everywhere: the kernel picks free ports at bind time and Skein logs them when
+  // ready. Picking ports here first and passing them in lost a race now and then: another
+  // process's outgoing connection took the port before Skein bound it (EADDRINUSE).
   const child = spawn(
     process.execPath,
     [
@@ -44,13 +34,14 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
       'bin/skein.js', 'serve',
       '--host', '127.0.0.1',
       '--data-dir', dataDir,
-      '--http-port', String(http),
-      '--otlp-http-port', String(otlpHttp),
-      '--otlp-grpc-port', String(otlpGrpc),
-      '--zipkin-port', String(zipkin),
-      '--jaeger-port', String(jaeger),
-      '--tempo-port', String(tempo),
+      '--http-port', '0',
+      '--otlp-http-port', '0',
+      '--otlp-grpc-port', '0',
+      '--zipkin-port', '0',
+      '--jaeger-port', '0',
+      '--tempo-port', '0',
       '--retention', '0',
+      '--log-level', 'info',
       ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -60,27 +51,27 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const httpUrl = `http://127.0.0.1:${http}`;
   const deadline = Date.now() + 60_000;
-  for (;;) {
+  let ports: ReadyPorts | undefined;
+  while (!(ports = readyPorts(output))) {
     if (child.exitCode !== null) throw new Error(`skein serve exited with ${child.exitCode}:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`skein serve did not become ready in 60 s:\n${output}`);
     }
-    const ready = await fetch(`${httpUrl}/ready`).then((r) => r.ok, () => false);
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
+  const httpUrl = `http://127.0.0.1:${ports.http}`;
+  if (!(await fetch(`${httpUrl}/ready`)).ok) throw new Error(`skein serve logged ready but ${httpUrl}/ready is not 200`);
 
   return {
     dataDir,
     httpUrl,
-    otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
-    otlpGrpcAddress: `127.0.0.1:${otlpGrpc}`,
-    zipkinUrl: `http://127.0.0.1:${zipkin}`,
-    jaegerUrl: `http://127.0.0.1:${jaeger}`,
-    tempoUrl: `http://127.0.0.1:${tempo}`,
+    otlpHttpUrl: `http://127.0.0.1:${ports.otlpHttp}`,
+    otlpGrpcAddress: `127.0.0.1:${ports.otlpGrpc}`,
+    zipkinUrl: `http://127.0.0.1:${ports.zipkin}`,
+    jaegerUrl: `http://127.0.0.1:${ports.jaeger}`,
+    tempoUrl: `http://127.0.0.1:${ports.tempo}`,
     child,
     output: () => output,
     async stop() {
@@ -96,6 +87,14 @@ export async function startSkeinProcess(options: { dataDir?: string; args?: stri
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+type ReadyPorts = Record<'http' | 'otlpHttp' | 'otlpGrpc' | 'zipkin' | 'jaeger' | 'tempo', number>;
+
+/** The ports from serve's "Skein is ready" log line (pino JSON), once it has been written. */
+function readyPorts(output: string): ReadyPorts | undefined {
+  const line = output.split('\n').find((l) => l.includes('"msg":"Skein is ready"'));
+  return line ? (JSON.parse(line).ports as ReadyPorts) : undefined;
 }
 
 /**

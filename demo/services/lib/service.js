@@ -111,7 +111,7 @@ export function listen(app) {
   server.keepAliveTimeout = 30_000;
   server.on('listening', () => {
     logger.info({ port: server.address().port }, 'listening');
-    process.send?.({ type: 'ready' });
+    process.send?.({ type: 'ready', port: server.address().port });
   });
   server.on('error', (err) => {
     logger.error({ err: err.message }, 'server failed');
