@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaultError, FaultManager, faultFromJson, parseFaultSpec, type ActiveFault } from '../../demo/faults.ts';
+import { eventually } from '../support/skein-process.ts';
 
 test('CLI specs: fixed, lognormal and pareto latency, error, slow-query, timeout, with after/for', () => {
   assert.deepEqual(parseFaultSpec('latency:service=inventory,operation=POST /reservations,ms=300'), {
@@ -70,8 +71,8 @@ test('the fault manager delivers each service its active faults and logs start a
     const cancelled = await manager.add(parseFaultSpec('timeout:service=shipping,after=1h'));
     assert.deepEqual(deliveries, [['cart', [a.id]], ['cart', [a.id, b.id]]]);
 
-    await new Promise((r) => setTimeout(r, 200)); // the scheduled one starts, then expires
-    assert.equal(manager.get(later.id)!.state, 'ended');
+    // The scheduled one starts after 50 ms, then expires 50 ms later.
+    await eventually(async () => (manager.get(later.id)!.state === 'ended' ? true : undefined), 'the scheduled fault to expire', 10_000);
     assert.equal(manager.get(later.id)!.endReason, 'expired');
     assert.deepEqual(deliveries.slice(2), [['payment', [later.id]], ['payment', []]]);
 
