@@ -15,8 +15,12 @@ import { drainPending, Session } from 'chdb';
 import { sqlIdentifier, sqlString } from './sql.ts';
 import { parseJsonEachRow, type ClickHouseTransport, type Row } from './transport.ts';
 
-// Connection-time settings so results read like the HTTP server's (see ClickHouseTransport.query).
-const SESSION_ARGS = ['--output_format_json_quote_64bit_integers=1', '--output_format_json_quote_denormals=1'];
+// Connection-time settings so results read like the HTTP server's (see ClickHouseTransport.query),
+// and queries go through the older query analyzer, the line ClickHouse 18.16 has, so both
+// transports run the same SQL under the same kind of rules. The newer analyzer also spends
+// more time planning: a 53-column trace read planned in ~24 ms instead of ~17 (most of a
+// small trace's lookup is planning; bench/query.ts getTrace p50 42 -> 36 ms at 1M spans).
+const SESSION_ARGS = ['--output_format_json_quote_64bit_integers=1', '--output_format_json_quote_denormals=1', '--enable_analyzer=0'];
 
 function openSession(dataDir: string): Session {
   try {
