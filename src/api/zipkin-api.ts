@@ -157,8 +157,8 @@ export function parseZipkinQuery(params: URLSearchParams, nowMs: bigint): TraceQ
 
   const min = get('minDuration');
   const max = get('maxDuration');
-  const minDurationNs = min === undefined ? undefined : parseParam('minDuration', min, nonNegative) * 1000n;
-  const maxDurationNs = max === undefined ? undefined : parseParam('maxDuration', max, nonNegative) * 1000n;
+  const minDurationNs = min === undefined ? undefined : parseParam('minDuration', min, microsAsNs);
+  const maxDurationNs = max === undefined ? undefined : parseParam('maxDuration', max, microsAsNs);
   if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
     throw new ParamError('minDuration', 'is greater than maxDuration');
   }
@@ -199,8 +199,12 @@ export function parseAnnotationQuery(text: string): TagMatch[][] {
   });
 }
 
-function nonNegative(text: string): bigint {
+/** Microseconds as nanoseconds, held to the longest duration a span can have (int64 ns). */
+function microsAsNs(text: string): bigint {
   if (!/^\d{1,18}$/.test(text)) throw new Error(`'${text}' is not a non-negative integer`);
-  return BigInt(text);
+  const ns = BigInt(text) * 1000n;
+  return ns > LONGEST_DURATION_NS ? LONGEST_DURATION_NS : ns;
 }
+
+const LONGEST_DURATION_NS = 2n ** 63n - 1n;
 

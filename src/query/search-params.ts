@@ -97,8 +97,20 @@ export function parseLimit(text: string): number {
   return n;
 }
 
-/** An RFC 3339 date-time, or an integer count of Unix epoch milliseconds. */
+/** Span times are stored as unsigned 64-bit nanoseconds since the Unix epoch. */
+const LAST_STORABLE_NS = 2n ** 64n - 1n;
+
+/**
+ * An RFC 3339 date-time, or an integer count of Unix epoch milliseconds, from 1970 to
+ * 2554 (what 64-bit nanoseconds hold: no span lies outside).
+ */
 export function parseTime(text: string): bigint {
+  const ns = parseAnyTime(text);
+  if (ns < 0n || ns > LAST_STORABLE_NS) throw new Error(`'${text}' is outside the times spans can have (1970 to 2554)`);
+  return ns;
+}
+
+function parseAnyTime(text: string): bigint {
   if (/^\d+$/.test(text)) return BigInt(text) * 1_000_000n;
   const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i.exec(text);
   const ms = match ? Date.parse(`${match[1]}${match[3]}`) : NaN;
@@ -163,7 +175,9 @@ export function parseEndTsLookback(params: URLSearchParams, nowMs: bigint, defau
   const lookback = params.get('lookback') || undefined;
   const lookbackMs = lookback === undefined ? defaultLookbackMs : parseParam('lookback', lookback, parseMillis);
   const startMs = endMs > lookbackMs ? endMs - lookbackMs : 0n;
-  return [startMs * 1_000_000n, endMs * 1_000_000n + 999_999n];
+  // Zipkin takes any long as endTs; no span lies after the last storable nanosecond.
+  const storable = (ns: bigint) => (ns > LAST_STORABLE_NS ? LAST_STORABLE_NS : ns);
+  return [storable(startMs * 1_000_000n), storable(endMs * 1_000_000n + 999_999n)];
 }
 
 function parseMillis(text: string): bigint {

@@ -97,6 +97,9 @@ test('errors: unknown trace 404, bad parameters 400 naming them', async () => {
   assert.match((await getJson('/api/v1/search?limit=0', 400)).error.message, /'limit'/);
   assert.match((await getJson('/api/v1/search?minDuration=soon', 400)).error.message, /'minDuration'/);
   assert.match((await getJson('/api/v1/search?attr=x>y', 400)).error.message, /'attr'/);
+  // Times beyond what 64-bit nanoseconds hold (they were a 500 from the store).
+  assert.match((await getJson('/api/v1/search?end=99999999999999999999', 400)).error.message, /'end'.*outside the times spans can have/);
+  assert.match((await getJson('/api/v1/dependencies?start=1960-01-01T00:00:00Z', 400)).error.message, /'start'/);
   assert.match((await getJson('/api/v1/attributes/sideways/k/values', 400)).error.message, /'scope'/);
   assert.equal((await getJson('/api/v1/nothing-here', 404)).error.status, 404);
 });

@@ -198,6 +198,10 @@ test('traces: durations in µs, endTs/lookback in ms, limit', async () => {
   // a 1-minute lookback leaves it out
   assert.deepEqual(traceIds(await getJson(`${q}&endTs=${NOW_MS + 60_000}&lookback=120000`)), [s3, s2, s1, s0]);
   assert.deepEqual(traceIds(await getJson(`${q}&limit=2`)), [s3, s2]);
+  // Zipkin takes any long: beyond what Skein stores, a bound holds everything (or nothing).
+  assert.deepEqual(traceIds(await getJson(`${q}&maxDuration=999999999999999999&endTs=999999999999999999&lookback=999999999999999999`)), [s3, s2, s1, s0, ids.old]);
+  assert.deepEqual(traceIds(await getJson(`${q}&minDuration=999999999999999999`)), []);
+  assert.deepEqual(await getJson('/api/v2/dependencies?endTs=999999999999999999&lookback=1'), []);
   // default limit 10
   assert.equal((await getJson('/api/v2/traces')).length <= 10, true);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseDurationNs } from '../../src/query/duration.ts';
-import { ParamError, parseAttributeFilter, parseSearchParams, parseTime } from '../../src/query/search-params.ts';
+import { ParamError, parseAttributeFilter, parseEndTsLookback, parseSearchParams, parseTime } from '../../src/query/search-params.ts';
 import { parseTraceId } from '../../src/query/trace-id.ts';
 
 const NOW = 1_764_000_000_000_000_000n;
@@ -22,6 +22,12 @@ test('times: RFC 3339 with nanoseconds, or Unix milliseconds', () => {
   assert.equal(parseTime('2026-11-25T12:00:00+02:00'), BigInt(Date.UTC(2026, 10, 25, 10)) * 1_000_000n);
   assert.equal(parseTime('1764064800000'), 1_764_064_800_000_000_000n);
   for (const bad of ['yesterday', '2026-13-45T00:00:00Z', '2026-11-25']) assert.throws(() => parseTime(bad), bad);
+  // Stored times are unsigned 64-bit nanoseconds: 1970 to 2554.
+  assert.equal(parseTime('0'), 0n);
+  assert.equal(parseTime('18446744073709'), 18_446_744_073_709_000_000n);
+  for (const outside of ['18446744073710', '9'.repeat(40), '1969-12-31T23:59:59Z', '9999-01-01T00:00:00Z']) {
+    assert.throws(() => parseTime(outside), /outside the times spans can have/, outside);
+  }
 });
 
 test('attribute filters are typed by their spelling', () => {
@@ -76,4 +82,16 @@ test('trace ids: any case, 16 or 32 digits', () => {
   assert.equal(parseTraceId('5B8EFFF798038103D269B633813FC60C'), '5b8efff798038103d269b633813fc60c');
   assert.equal(parseTraceId('d269b633813fc60c'), '0000000000000000d269b633813fc60c');
   for (const bad of ['', 'xyz', '0'.repeat(32), 'a'.repeat(33)]) assert.throws(() => parseTraceId(bad), bad);
+});
+
+test("Zipkin's endTs and lookback: epoch ms, end inclusive to the ms, clamped to the storable range", () => {
+  const window = (query: string) => parseEndTsLookback(new URLSearchParams(query), 5_000n, 1_000n);
+  assert.deepEqual(window(''), [4_000_000_000n, 5_000_999_999n]);
+  assert.deepEqual(window('endTs=3000&lookback=500'), [2_500_000_000n, 3_000_999_999n]);
+  assert.deepEqual(window('endTs=3000&lookback=9000'), [0n, 3_000_999_999n]);
+  const last = 2n ** 64n - 1n;
+  assert.deepEqual(window('endTs=18446744073709&lookback=0'), [18_446_744_073_709_000_000n, last]);
+  assert.deepEqual(window('endTs=999999999999999999&lookback=1'), [last, last]);
+  assert.throws(() => window('endTs=-1'), /endTs/);
+  assert.throws(() => window('lookback=1h'), /lookback/);
 });
