@@ -23,7 +23,7 @@ const bodies = variantsOf(captured, 400).map((b) => (GZIP ? gzipSync(b) : b));
 console.log(`bench:ingest — ${spansPerRequest}-span requests (${(captured.length / spansPerRequest).toFixed(0)} B/span protobuf${GZIP ? ', gzip' : ''}), ${CONCURRENCY} in flight, ${SECONDS} s, WAL fsync ${FSYNC ? 'on' : 'off'}`);
 
 const ceiling = measureDecodeCeiling(captured, 3);
-const skein = await startSkeinProcess({ args: ['--wal-fsync', String(FSYNC), '--log-level', 'warn'] });
+const skein = await startSkeinProcess({ args: ['--wal-fsync', String(FSYNC)] });
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const url = new URL(`${skein.otlpHttpUrl}/v1/traces`);
 

@@ -164,7 +164,7 @@ function request(spans: OtlpSpan[]): string {
   });
 }
 
-const skein = await startSkeinProcess({ args: ['--log-level', 'warn'] });
+const skein = await startSkeinProcess();
 try {
   const now = Date.now();
   let batch: OtlpSpan[] = [];

@@ -23,6 +23,9 @@ export interface SkeinProcess {
 }
 
 export async function startSkeinProcess(options: { dataDir?: string; args?: string[] } = {}): Promise<SkeinProcess> {
+  if (options.args?.some((arg) => arg.startsWith('--log-level'))) {
+    throw new Error("startSkeinProcess reads the ports from serve's info-level ready line: leave --log-level out");
+  }
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'skein-test-'));
   // Port 0 everywhere: the kernel picks free ports at bind time and Skein logs them when
   // ready. Picking ports here first and passing them in lost a race now and then: another
