@@ -4,6 +4,7 @@
 // otel.status_code, otel.status_description, error, otel.scope.name/version, w3c.tracestate.
 import { spanKindName } from '../query/search-params.ts';
 import { StatusCode, type Attributes, type SpanRow } from '../model/span.ts';
+import { plainAnyValue } from '../model/any-value.ts';
 
 export type JaegerTagType = 'string' | 'bool' | 'int64' | 'float64' | 'binary';
 
@@ -144,27 +145,8 @@ function otherTag(key: string, anyValueJson: string): JaegerKeyValue {
   try {
     const any = JSON.parse(anyValueJson);
     if (typeof any?.bytesValue === 'string') return { key, type: 'binary', value: any.bytesValue };
-    return stringTag(key, JSON.stringify(plain(any)));
+    return stringTag(key, JSON.stringify(plainAnyValue(any)));
   } catch {
     return stringTag(key, anyValueJson);
   }
-}
-
-/** OTLP/JSON AnyValue → the plain JSON value it stands for. */
-function plain(any: Record<string, unknown> | undefined): unknown {
-  if (!any) return null;
-  if ('stringValue' in any) return any.stringValue;
-  if ('boolValue' in any) return any.boolValue;
-  if ('intValue' in any) {
-    const v = BigInt(any.intValue as string);
-    return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v.toString();
-  }
-  if ('doubleValue' in any) return any.doubleValue;
-  if ('bytesValue' in any) return any.bytesValue;
-  if ('arrayValue' in any) return ((any.arrayValue as { values?: Record<string, unknown>[] }).values ?? []).map(plain);
-  if ('kvlistValue' in any) {
-    const values = (any.kvlistValue as { values?: { key: string; value: Record<string, unknown> }[] }).values ?? [];
-    return Object.fromEntries(values.map((kv) => [kv.key, plain(kv.value)]));
-  }
-  return null;
 }
