@@ -99,6 +99,8 @@ export interface RedQuery {
   operation?: string;
   /** Only spans of these kinds (OTLP numbers), e.g. SERVER and CONSUMER for what a service serves. */
   spanKinds?: number[];
+  /** Duration quantiles wanted beside p50/p95/p99, as levels from 0 to 1 (e.g. 0.75); see RedRow.quantilesNs. */
+  quantiles?: number[];
 }
 
 export interface RedRow {
@@ -111,6 +113,8 @@ export interface RedRow {
   p50Ns: number;
   p95Ns: number;
   p99Ns: number;
+  /** The step's duration at each of RedQuery.quantiles, in that order, ns; absent when none were asked for. */
+  quantilesNs?: number[];
 }
 
 export interface AttributeFrequencyQuery {

@@ -759,6 +759,27 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await store.redMetrics({ startNs: start, endNs: end, service: db, operation: 'nothing' }), []);
     });
 
+    it('computes the duration quantiles asked for, in their order, beside p50/p95/p99', async () => {
+      const { start, end, prefix } = slot();
+      const service = `${prefix}api`;
+      await store.writeBatch(
+        [40n, 10n, 30n, 20n].map((ms, i) =>
+          span({ traceId: newTraceId(), service, name: 'GET /a', startNs: start + BigInt(i) * SECOND, durationNs: ms * MS, kind: SpanKind.SERVER }),
+        ),
+      );
+      const [row] = await store.redMetrics({ startNs: start, endNs: end, service, quantiles: [0.75, 0.5, 0.95, 0, 1] });
+      // Interpolated between the sorted durations 10, 20, 30, 40 ms (level × 3 is the index), to the ns.
+      const wholeNs = (values: number[] | undefined) => values?.map(Math.round);
+      assert.deepStrictEqual(wholeNs(row.quantilesNs), [32.5e6, 25e6, 38.5e6, 10e6, 40e6]);
+      assert.deepStrictEqual(wholeNs([row.p50Ns, row.p95Ns, row.p99Ns]), [25e6, 38.5e6, 39.7e6]);
+
+      const [plain] = await store.redMetrics({ startNs: start, endNs: end, service });
+      assert.equal(plain.quantilesNs, undefined);
+      for (const level of [1.5, -0.1, Number.NaN]) {
+        await assert.rejects(store.redMetrics({ startNs: start, endNs: end, service, quantiles: [level] }), RangeError);
+      }
+    });
+
     it('counts attribute=value pairs among selected spans and the baseline', async () => {
       const { start, end, prefix } = slot();
       const service = `${prefix}checkout`;
