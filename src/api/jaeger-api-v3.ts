@@ -94,6 +94,9 @@ export function jaegerApiV3(store: SpanStore, logger?: Logger): Hono {
     return c.json({ summaries: traces.map(traceSummary) });
   });
 
+  // Registered last: only paths no route above took.
+  app.all('/api/v3/*', (c) => gatewayError(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+
   app.onError((err, c) => {
     if (err instanceof ParamError) return gatewayError(c, 400, err.message);
     if (err instanceof HttpError) return gatewayError(c, err.status, err.message);

@@ -87,6 +87,14 @@ export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
     return c.json(ok(await loadTraces(store, summaries.map((s) => s.traceId))));
   });
 
+  // Registered last, so only paths no route took: /api/... (but Skein's /api/v1/ and
+  // api_v3's /api/v3/, which answer in their own shapes) and what Jaeger UI asks of its
+  // origin beyond jaeger-query's API (the Deep Dependency Graph and quality metrics
+  // services). A JSON 404, not the HTML page, or the UI shows a parse error.
+  for (const path of ['/api/*', '/analytics/*', '/serviceedges', '/qualitymetrics-v2']) {
+    app.all(path, (c) => c.json(failure(404, `no route for ${c.req.method} ${c.req.path}`), 404));
+  }
+
   app.onError((err, c) => {
     if (err instanceof ParamError) return c.json(failure(400, err.message), 400);
     if (err instanceof HttpError) return c.json(failure(err.status, err.message), err.status as 400);

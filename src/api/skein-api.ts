@@ -194,8 +194,11 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
     return c.json({ values });
   });
 
-  app.route('/', jaegerApi(store, logger));
+  // Unknown paths answer 404 in the shape of the API whose prefix they carry: Skein's here,
+  // api_v3's and Jaeger's in their apps, which take /api/v3/ and then every other /api/.
+  app.all('/api/v1/*', (c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
   app.route('/', jaegerApiV3(store, logger));
+  app.route('/', jaegerApi(store, logger));
   app.route('/', uiApp());
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
