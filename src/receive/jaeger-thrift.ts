@@ -24,7 +24,10 @@
 //   `opentracing.ref_type` (child_of / follows_from) as the OTel Collector writes it; a
 //   CHILD_OF reference to the parent itself is not repeated as a link.
 // - Times: startTime and duration are µs; startNs = startTime*1000, endNs = startNs +
-//   duration*1000, exact bigints.
+//   duration*1000, exact bigints. A negative startTime, duration or log timestamp, or one
+//   whose nanoseconds do not fit the store's unsigned 64 bits (past the year 2554), throws
+//   JaegerDecodeError naming the span by trace and span id, as the Zipkin decoders refuse
+//   such times: no client sends them, and the store could not hold them.
 // - Tags become typed attributes: STRING → str, DOUBLE → dbl, BOOL → bool, LONG → int,
 //   BINARY → other as OTLP/JSON {"bytesValue": base64}. An unknown tag type becomes the
 //   string "<Unknown Jaeger TagType N>" (as the Collector does).
@@ -273,12 +276,25 @@ function decodeSpan(reader: ThriftReader, context: BatchContext): void {
   }
 
   span.traceId = traceIdHigh + traceIdLow;
-  span.startNs = startTime * 1000n;
-  span.endNs = span.startNs + duration * 1000n;
+  span.startNs = storableNanos(startTime, span, 'startTime');
+  storableNanos(duration, span, 'duration');
+  span.endNs = storableNanos(startTime + duration, span, 'startTime + duration');
+  // decodeLog made timeNs of the log's µs, before the span's ids were known to name it.
+  events.forEach((event, i) => storableNanos(event.timeNs / 1000n, span, `logs[${i}].timestamp`));
   span.events = events;
   applyReferences(span, parentSpanId, traceIdHigh, traceIdLow, references);
   applySpanTags(span, tags, context);
   context.batch.addSpan(span);
+}
+
+/** The largest µs count whose nanoseconds fit the store's unsigned 64 bits. */
+const MAX_MICROS = (2n ** 64n - 1n) / 1000n;
+
+/** µs → ns, for a time the store can hold; otherwise the request is refused, naming the span. */
+function storableNanos(micros: bigint, span: SpanRow, what: string): bigint {
+  if (micros >= 0n && micros <= MAX_MICROS) return micros * 1000n;
+  const problem = micros < 0n ? 'is negative' : 'is past the largest time (2^64-1 ns, in 2554)';
+  throw new JaegerDecodeError(`span ${span.traceId}/${span.spanId} (${JSON.stringify(span.name)}): ${what} ${micros} µs ${problem}`);
 }
 
 function applyReferences(span: SpanRow, parentSpanId: string, traceIdHigh: string, traceIdLow: string, references: SpanRef[]): void {

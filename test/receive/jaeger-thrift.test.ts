@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { SpanKind, StatusCode, type SpanRow } from '../../src/model/span.ts';
 import { DecodeError } from '../../src/receive/decode-error.ts';
 import { decodeJaegerThrift, JaegerDecodeError, ThriftType as T } from '../../src/receive/jaeger-thrift.ts';
+import { encodeSpans } from '../../src/store/span-rows.ts';
 import { seededRandom } from './fixtures.ts';
 import { skipWithoutTestdata, testdataFile } from '../support/testdata.ts';
 
@@ -241,10 +242,13 @@ function attrs(row: { attributes: SpanRow['attributes'] }): Record<string, unkno
   return out;
 }
 
-/** Decodes or throws JaegerDecodeError; anything else (RangeError, TypeError...) fails. */
+/**
+ * Decodes or throws JaegerDecodeError; anything else (RangeError, TypeError...) fails, and
+ * so does a decoded span the store cannot write (that was a 500 after the decode).
+ */
 function decodeOrDecodeError(body: Uint8Array, label: string): boolean {
   try {
-    decodeJaegerThrift(body);
+    encodeSpans(decodeJaegerThrift(body).spans);
     return true;
   } catch (error) {
     if (!(error instanceof JaegerDecodeError)) assert.fail(`${label}: ${String(error)}`);
@@ -437,6 +441,29 @@ test('random bytes and mutated batches only ever throw JaegerDecodeError', () =>
     if (decodeOrDecodeError(body, `iteration ${i}`)) decoded++;
   }
   assert.ok(decoded > 0, 'some mutated batches should still decode');
+});
+
+test('times the store cannot hold are decode errors naming the span', () => {
+  const maxMicros = (2n ** 64n - 1n) / 1000n; // 18446744073709551 µs, in 2554
+  const batchOf = (startTime: bigint, duration: bigint, logs: Buffer[] = []) =>
+    struct(field(T.LIST, 2, list(T.STRUCT, [span({ traceIdLow: 0xabcn, traceIdHigh: 0n, spanId: 0xdefn, parentSpanId: 0n, operationName: 'op', startTime, duration, logs })])));
+  const named = `${'abc'.padStart(32, '0')}/${'def'.padStart(16, '0')} \\("op"\\)`;
+  const refused: [Buffer, string][] = [
+    [batchOf(-1n, 5n), 'startTime -1 µs is negative'],
+    [batchOf(START_US, -5n), 'duration -5 µs is negative'],
+    [batchOf(maxMicros + 1n, 0n), 'startTime 18446744073709552 µs is past the largest time'],
+    [batchOf(maxMicros, 1n), 'startTime \\+ duration 18446744073709552 µs is past the largest time'],
+    [batchOf(START_US, 2n ** 63n - 1n), 'duration 9223372036854775807 µs is past the largest time'],
+    [batchOf(START_US, 1n, [log(START_US, []), log(-7n, [])]), 'logs\\[1\\].timestamp -7 µs is negative'],
+    [batchOf(START_US, 1n, [log(2n ** 63n - 1n, [])]), 'logs\\[0\\].timestamp 9223372036854775807 µs is past the largest time'],
+  ];
+  for (const [body, message] of refused) assertDecodeError(body, new RegExp(`^span ${named}: ${message}`));
+  // The edges are kept, exactly.
+  const [latest] = decodeJaegerThrift(batchOf(maxMicros, 0n, [log(maxMicros, []), log(0n, [])])).spans;
+  assert.equal(latest.startNs, maxMicros * 1000n);
+  assert.equal(latest.endNs, maxMicros * 1000n);
+  assert.deepEqual(latest.events.map((e) => e.timeNs), [maxMicros * 1000n, 0n]);
+  assert.equal(decodeJaegerThrift(batchOf(0n, 0n)).spans[0].startNs, 0n);
 });
 
 test('huge or negative container sizes are refused before anything is allocated', () => {
