@@ -299,22 +299,24 @@ ORDER BY caller, callee, callee_kind`);
     const wanted = (query.quantiles ?? []).map(quantileLevel);
     // Steps are aligned to the window's start, so the first step starts with the window.
     const stepStart = step === undefined ? sqlUInt64(start) : `${sqlUInt64(start)} + intDiv(start_ns - ${sqlUInt64(start)}, ${sqlUInt64(step)}) * ${sqlUInt64(step)}`;
+    // Not aliased as `name`: an alias would also replace the column in WHERE.
+    const operation = query.perOperation === false ? "''" : 'name';
     const rows = await this.transport.query(`
-SELECT service_name, name,
+SELECT service_name, ${operation} AS operation,
   toString(${stepStart}) AS step_start,
   count() AS spans,
   countIf(status_code = ${StatusCode.ERROR}) AS error_spans,
   quantiles(${[0.5, 0.95, 0.99, ...wanted].join(', ')})(toInt64(end_ns) - toInt64(start_ns)) AS duration_quantiles
 FROM ${SPANS_TABLE}
 WHERE ${conditions.join(' AND ')}
-GROUP BY service_name, name, step_start
-ORDER BY service_name, name, toUInt64(step_start)`);
+GROUP BY service_name, operation, step_start
+ORDER BY service_name, operation, toUInt64(step_start)`);
     return rows.map((row) => {
       // One quantiles() for all levels, so the wanted ones come from the same sample as p50/p95/p99.
       const [p50Ns, p95Ns, p99Ns, ...quantilesNs] = row.duration_quantiles as number[];
       return {
         service: row.service_name as string,
-        operation: row.name as string,
+        operation: row.operation as string,
         stepStartNs: BigInt(row.step_start as string),
         count: Number(row.spans),
         errors: Number(row.error_spans),

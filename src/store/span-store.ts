@@ -99,6 +99,8 @@ export interface RedQuery {
   operation?: string;
   /** Only spans of these kinds (OTLP numbers), e.g. SERVER and CONSUMER for what a service serves. */
   spanKinds?: number[];
+  /** false: one row per service and step, over all of its operations (RedRow.operation is then ''). Default true. */
+  perOperation?: boolean;
   /** Duration quantiles wanted beside p50/p95/p99, as levels from 0 to 1 (e.g. 0.75); see RedRow.quantilesNs. */
   quantiles?: number[];
 }
@@ -202,8 +204,9 @@ export interface SpanStore {
   serviceCalls(startNs: bigint, endNs: bigint): Promise<ServiceCalls[]>;
   /**
    * Rate, errors and duration percentiles (RED) of spans that started between the times,
-   * per service and operation and per time step, computed in the store. One row per
-   * (service, operation, step) that has spans, sorted by service, operation, step.
+   * per service and operation (or per service, see RedQuery.perOperation) and per time
+   * step, computed in the store. One row per (service, operation, step) that has spans,
+   * sorted by service, operation, step.
    */
   redMetrics(query: RedQuery): Promise<RedRow[]>;
   /**

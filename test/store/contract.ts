@@ -759,6 +759,32 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await store.redMetrics({ startNs: start, endNs: end, service: db, operation: 'nothing' }), []);
     });
 
+    it('computes RED metrics per service over all its operations', async () => {
+      const { start, end, prefix } = slot();
+      const [api, web] = [`${prefix}api`, `${prefix}web`];
+      const minute = 60n * SECOND;
+      const at = (offset: bigint, service: string, name: string, durationMs: bigint, statusCode: number = StatusCode.UNSET) =>
+        span({ traceId: newTraceId(), service, name, startNs: start + offset, durationNs: durationMs * MS, kind: SpanKind.SERVER, statusCode });
+      await store.writeBatch([
+        at(0n, api, 'GET /a', 10n),
+        at(SECOND, api, 'GET /b', 30n, StatusCode.ERROR),
+        at(2n * SECOND, api, 'name', 20n),
+        at(minute, api, 'GET /a', 40n),
+        at(3n * SECOND, web, 'GET /', 5n),
+      ]);
+      const rows = await store.redMetrics({ startNs: start, endNs: end, stepNs: minute, service: api, perOperation: false, quantiles: [0.5] });
+      assert.deepStrictEqual(
+        rows.map((r) => [r.service, r.operation, r.stepStartNs - start, r.count, r.errors, r.quantilesNs]),
+        [
+          [api, '', 0n, 3, 1, [20e6]],
+          [api, '', minute, 1, 0, [40e6]],
+        ],
+      );
+      // The operation filter still reads the span's name, next to the grouping that leaves it out.
+      const named = await store.redMetrics({ startNs: start, endNs: end, service: api, operation: 'name', perOperation: false });
+      assert.deepStrictEqual(named.map((r) => [r.operation, r.count]), [['', 1]]);
+    });
+
     it('computes the duration quantiles asked for, in their order, beside p50/p95/p99', async () => {
       const { start, end, prefix } = slot();
       const service = `${prefix}api`;
