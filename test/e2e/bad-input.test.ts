@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 import { otlpJsonRequest, postOtlpJson, randomHex } from '../support/otlp-payloads.ts';
-import { skipWithoutTestdata, testdataFile } from '../support/testdata.ts';
+import { testdataFile } from '../support/testdata.ts';
 
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 let skein: SkeinProcess;
@@ -20,7 +20,7 @@ async function assertStillServing() {
   assert.equal(res.status, 200);
 }
 
-test('truncated protobuf: 400 with a google.rpc.Status naming the problem', { skip: skipWithoutTestdata }, async () => {
+test('truncated protobuf: 400 with a google.rpc.Status naming the problem', async () => {
   const body = testdataFile('captured', 'proto-http-1.pb');
   for (const cut of [1, 7, Math.floor(body.length / 2), body.length - 1]) {
     const res = await postProto(body.subarray(0, cut));

@@ -9,7 +9,7 @@ import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
 import type { SpanRow } from '../../src/model/span.ts';
 import { expectTracesReadBack } from '../support/read-back.ts';
 import { useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
-import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
+import { testdataFile, testdataFiles } from '../support/testdata.ts';
 
 let skein: SkeinProcess;
 useSkeinProcess((started) => (skein = started));
@@ -25,7 +25,7 @@ async function expectTracesStored(sent: SpanRow[]) {
 
 const protoFiles = testdataFiles('captured', /^(proto-.*|bench-.*)\.pb(\.gz)?$/);
 for (const file of protoFiles) {
-  test(`OTLP/HTTP protobuf ${file} ingests and reads back`, { skip: skipWithoutTestdata }, async () => {
+  test(`OTLP/HTTP protobuf ${file} ingests and reads back`, async () => {
     const body = testdataFile('captured', file);
     const gzipped = file.endsWith('.gz');
     const res = await fetch(`${skein.otlpHttpUrl}/v1/traces`, {
@@ -44,7 +44,7 @@ const jsonFiles = [
   ...testdataFiles('otlp', /\.json$/).map((f) => ['otlp', f]),
 ];
 for (const [folder, file] of jsonFiles) {
-  test(`OTLP/HTTP JSON ${folder}/${file} ingests and reads back`, { skip: skipWithoutTestdata }, async () => {
+  test(`OTLP/HTTP JSON ${folder}/${file} ingests and reads back`, async () => {
     const body = testdataFile(folder, file);
     const gzipped = file.endsWith('.gz');
     const res = await fetch(`${skein.otlpHttpUrl}/v1/traces`, {
@@ -58,7 +58,7 @@ for (const [folder, file] of jsonFiles) {
   });
 }
 
-test('OTLP/gRPC Export of the captured gRPC request ingests and reads back', { skip: skipWithoutTestdata }, async () => {
+test('OTLP/gRPC Export of the captured gRPC request ingests and reads back', async () => {
   const body = testdataFile('captured', 'grpc-grpc-1.pb');
   const client = new grpc.Client(skein.otlpGrpcAddress, grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
   try {

@@ -11,7 +11,7 @@ import { SpanKind } from '../../src/model/span.ts';
 import { randomHex } from '../support/otlp-payloads.ts';
 import { expectTracesReadBack } from '../support/read-back.ts';
 import { useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
-import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
+import { testdataFile, testdataFiles } from '../support/testdata.ts';
 
 let skein: SkeinProcess;
 useSkeinProcess((started) => (skein = started));
@@ -25,7 +25,7 @@ const zipkinFiles = [
   ...testdataFiles('captured', /^nonjs-zipkin-.*\.json$/).map((f) => ['captured', f]),
 ];
 for (const [folder, file] of zipkinFiles) {
-  test(`Zipkin ${folder}/${file} ingests and reads back`, { skip: skipWithoutTestdata }, async () => {
+  test(`Zipkin ${folder}/${file} ingests and reads back`, async () => {
     const body = testdataFile(folder, file).toString('utf8');
     const res = await postZipkin(body);
     assert.equal(res.status, 202, await res.text());
@@ -39,7 +39,7 @@ for (const [folder, file] of zipkinFiles) {
   });
 }
 
-test('Zipkin: gzip bodies are accepted; any type but protobuf is read as JSON, as Zipkin does', { skip: skipWithoutTestdata }, async () => {
+test('Zipkin: gzip bodies are accepted; any type but protobuf is read as JSON, as Zipkin does', async () => {
   const body = testdataFile('zipkin', 'skew.json');
   assert.equal((await postZipkin(gzipSync(body), { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })).status, 202);
   assert.equal((await postZipkin(body, {})).status, 202, 'no Content-Type');
@@ -88,7 +88,7 @@ test('Zipkin v1 JSON: a client/server span shared under one id becomes both halv
   assert.equal(bad.status, 400);
 });
 
-test('Jaeger Thrift Batch from the Go SDK ingests and reads back', { skip: skipWithoutTestdata }, async () => {
+test('Jaeger Thrift Batch from the Go SDK ingests and reads back', async () => {
   const body = testdataFile('captured', 'nonjs-jaeger-2.thrift');
   const res = await fetch(`${skein.jaegerUrl}/api/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-thrift' }, body: new Uint8Array(body) });
   assert.equal(res.status, 202, await res.text());
@@ -97,7 +97,7 @@ test('Jaeger Thrift Batch from the Go SDK ingests and reads back', { skip: skipW
   await expectTracesReadBack(skein.httpUrl, sent);
 });
 
-test('Jaeger: truncated Thrift is 400, wrong Content-Type is 415', { skip: skipWithoutTestdata }, async () => {
+test('Jaeger: truncated Thrift is 400, wrong Content-Type is 415', async () => {
   const body = testdataFile('captured', 'nonjs-jaeger-2.thrift');
   const post = (b: Buffer, type: string) => fetch(`${skein.jaegerUrl}/api/traces`, { method: 'POST', headers: { 'Content-Type': type }, body: new Uint8Array(b) });
   const truncated = await post(body.subarray(0, body.length - 7), 'application/x-thrift');

@@ -11,7 +11,7 @@ import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
 import { decodePayload, WireFormat } from '../../src/receive/wire-format.ts';
 import { capturedBodies, everyFeatureRequest } from '../receive/fixtures.ts';
 import { decodeWithProtobufjs, ExportTraceServiceRequest } from '../receive/protobufjs-oracle.ts';
-import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
+import { testdataFile, testdataFiles } from '../support/testdata.ts';
 import { otlpRow } from '../support/otlp-payloads.ts';
 
 /** Encodes the rows and checks both decoders read them back; returns the bytes. */
@@ -24,7 +24,7 @@ function expectRoundTrip(rows: SpanRow[], what: string): Uint8Array {
   return bytes;
 }
 
-test('captured OTLP payloads round-trip through protobuf, for both decoders', { skip: skipWithoutTestdata }, () => {
+test('captured OTLP payloads round-trip through protobuf, for both decoders', () => {
   const captured = capturedBodies(/\.(pb|json)(\.gz)?$/).filter(({ name }) => !name.startsWith('nonjs-'));
   const otlpJson = testdataFiles('otlp', /\.json$/).map((name) => ({ name: `otlp/${name}`, body: testdataFile('otlp', name) }));
   assert.ok(captured.length >= 8 && otlpJson.length >= 1);
@@ -48,7 +48,7 @@ function sortedRows(rows: SpanRow[]): SpanRow[] {
   return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-test('rows from the Zipkin and Jaeger receivers round-trip too (shared spans, 64-bit ids, endpoints)', { skip: skipWithoutTestdata }, () => {
+test('rows from the Zipkin and Jaeger receivers round-trip too (shared spans, 64-bit ids, endpoints)', () => {
   const payloads = [
     ...testdataFiles('zipkin', /\.json$/).map((name) => ({ name: `zipkin/${name}`, format: WireFormat.ZIPKIN_JSON })),
     ...testdataFiles('captured', /^nonjs-zipkin-.*\.json$/).map((name) => ({ name: `captured/${name}`, format: WireFormat.ZIPKIN_JSON })),

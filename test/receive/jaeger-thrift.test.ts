@@ -7,7 +7,7 @@ import { DecodeError } from '../../src/receive/decode-error.ts';
 import { decodeJaegerThrift, JaegerDecodeError, ThriftType as T } from '../../src/receive/jaeger-thrift.ts';
 import { encodeSpans } from '../../src/store/span-rows.ts';
 import { seededRandom } from './fixtures.ts';
-import { skipWithoutTestdata, testdataFile } from '../support/testdata.ts';
+import { testdataFile } from '../support/testdata.ts';
 
 // ---- a tiny Thrift binary protocol writer, for fixtures ----
 
@@ -258,7 +258,7 @@ function decodeOrDecodeError(body: Uint8Array, label: string): boolean {
 
 // ---- the captured request ----
 
-test('captured OTel Go Jaeger exporter Batch decodes', { skip: skipWithoutTestdata }, () => {
+test('captured OTel Go Jaeger exporter Batch decodes', () => {
   const batch = decodeJaegerThrift(testdataFile('captured', 'nonjs-jaeger-2.thrift'));
   assert.equal(batch.rejected, 0);
   assert.equal(batch.rejectReason, '');
@@ -414,7 +414,7 @@ function assertDecodeError(body: Uint8Array, pattern: RegExp): void {
 
 test('every proper prefix throws JaegerDecodeError', () => {
   const bodies: [string, Buffer][] = [['hand-built', everyFeatureBatch()]];
-  if (skipWithoutTestdata === false) bodies.push(['captured', testdataFile('captured', 'nonjs-jaeger-2.thrift')]);
+  bodies.push(['captured', testdataFile('captured', 'nonjs-jaeger-2.thrift')]);
   for (const [label, body] of bodies) {
     assert.ok(decodeOrDecodeError(body, label));
     for (let length = 0; length < body.length; length++) {

@@ -7,7 +7,6 @@ import type { SpanRow } from '../../src/model/span.ts';
 import { decodeOtlpJson } from '../../src/receive/otlp-json.ts';
 import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
 import { otlpRow } from '../support/otlp-payloads.ts';
-import { skipWithoutTestdata } from '../support/testdata.ts';
 import { capturedBodies, everyFeatureRequest } from './fixtures.ts';
 import { ExportTraceServiceRequest } from './protobufjs-oracle.ts';
 
@@ -17,7 +16,7 @@ function roundTrip(rows: SpanRow[]): SpanRow[] {
   return batch.spans;
 }
 
-test('captured payloads round-trip through OTLP/JSON', { skip: skipWithoutTestdata }, () => {
+test('captured payloads round-trip through OTLP/JSON', () => {
   const captured = capturedBodies(/\.(pb|json)(\.gz)?$/).filter(({ name }) => !name.startsWith('nonjs-'));
   assert.ok(captured.length >= 8);
   for (const { name, body } of captured) {

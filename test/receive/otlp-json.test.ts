@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { OtlpDecodeError } from '../../src/receive/otlp-common.ts';
 import { decodeOtlpJson } from '../../src/receive/otlp-json.ts';
 import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
-import { skipWithoutTestdata, testdataFile } from '../support/testdata.ts';
+import { testdataFile } from '../support/testdata.ts';
 import { capturedBodies, seededRandom } from './fixtures.ts';
 
 function decodeError(text: string): OtlpDecodeError {
@@ -34,7 +34,7 @@ function countSpans(request: { resourceSpans: { scopeSpans: { spans: unknown[] }
   return request.resourceSpans.reduce((n, rs) => n + rs.scopeSpans.reduce((m, ss) => m + ss.spans.length, 0), 0);
 }
 
-test('captured OTLP/JSON payloads decode completely', { skip: skipWithoutTestdata }, () => {
+test('captured OTLP/JSON payloads decode completely', () => {
   const captured = capturedBodies(/^json-.*\.json(\.gz)?$/);
   assert.ok(captured.length >= 3, 'json-http-1.json, json-http-2.json, json-gzip-http-1.json.gz');
   for (const { name, body } of captured) {
@@ -52,7 +52,7 @@ test('captured OTLP/JSON payloads decode completely', { skip: skipWithoutTestdat
   }
 });
 
-test("the OTLP spec's example request (upper-case hex ids, integer enums)", { skip: skipWithoutTestdata }, () => {
+test("the OTLP spec's example request (upper-case hex ids, integer enums)", () => {
   const batch = decodeOtlpJson(testdataFile('otlp', 'example-trace.json').toString('utf8'));
   assert.equal(batch.rejected, 0);
   assert.equal(batch.spans.length, 1);
@@ -70,7 +70,7 @@ test("the OTLP spec's example request (upper-case hex ids, integer enums)", { sk
   assert.deepStrictEqual([span.attributes.strKeys, span.attributes.strValues], [['my.span.attr'], ['some value']]);
 });
 
-test('bench-64.json and bench-64.pb (the same spans) decode to identical rows', { skip: skipWithoutTestdata }, () => {
+test('bench-64.json and bench-64.pb (the same spans) decode to identical rows', () => {
   const fromJson = decodeOtlpJson(testdataFile('captured', 'bench-64.json').toString('utf8'));
   const fromProto = decodeOtlpProto(testdataFile('captured', 'bench-64.pb'));
   assert.equal(fromJson.spans.length, 64);

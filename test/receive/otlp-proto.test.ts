@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import type { SpanRow } from '../../src/model/span.ts';
 import { OtlpDecodeError } from '../../src/receive/otlp-common.ts';
 import { decodeOtlpProto } from '../../src/receive/otlp-proto.ts';
-import { skipWithoutTestdata } from '../support/testdata.ts';
 import {
   capturedBodies,
   END_GROUP,
@@ -51,7 +50,7 @@ function decodeError(body: Uint8Array): OtlpDecodeError {
   assert.fail('decoded without error');
 }
 
-test('captured protobuf payloads decode as protobufjs decodes them', { skip: skipWithoutTestdata }, () => {
+test('captured protobuf payloads decode as protobufjs decodes them', () => {
   const captured = capturedBodies(/\.pb(\.gz)?$/);
   const names = captured.map((c) => c.name);
   for (const expected of ['bench-512.pb.gz', 'bench-64.pb', 'grpc-grpc-1.pb', 'proto-gzip-http-1.pb.gz', 'proto-http-1.pb']) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../../src/model/span.ts';
 import { DecodeError } from '../../src/receive/decode-error.ts';
 import { decodeZipkinJson, ZipkinDecodeError } from '../../src/receive/zipkin-json.ts';
-import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
+import { testdataFile, testdataFiles } from '../support/testdata.ts';
 import { fuzzText, seededRandom } from './fixtures.ts';
 
 interface RawSpan {
@@ -93,7 +93,7 @@ function decodeOne(fields: Record<string, unknown> = {}): SpanRow {
 
 const untimed = (s: RawSpan): boolean => s.timestamp == null || s.timestamp === 0;
 
-test('every Zipkin test trace and captured Zipkin payload decodes completely', { skip: skipWithoutTestdata }, () => {
+test('every Zipkin test trace and captured Zipkin payload decodes completely', () => {
   const all = payloads();
   assert.ok(all.length >= 12, `expected the 10 zipkin/ traces and 2 captured payloads, found ${all.length}`);
   for (const { name, text, raw } of all) {
@@ -132,7 +132,7 @@ test('every Zipkin test trace and captured Zipkin payload decodes completely', {
   }
 });
 
-test('spans without a timestamp are refused with a reason; no span id is lost (smartthings)', { skip: skipWithoutTestdata }, () => {
+test('spans without a timestamp are refused with a reason; no span id is lost (smartthings)', () => {
   const { text, raw } = payload('zipkin', 'smartthings-mobile-web-install.json');
   const batch = decodeZipkinJson(text);
   const missing = raw.filter(untimed);
@@ -144,7 +144,7 @@ test('spans without a timestamp are refused with a reason; no span id is lost (s
   for (const span of missing) assert.ok(kept.has(span.id), span.id);
 });
 
-test('messaging2.json really has spans whose parent is not in the file', { skip: skipWithoutTestdata }, () => {
+test('messaging2.json really has spans whose parent is not in the file', () => {
   const batch = decodeZipkinJson(payload('zipkin', 'messaging2.json').text);
   const ids = new Set(batch.spans.map((s) => s.spanId));
   const orphans = batch.spans.filter((s) => s.parentSpanId !== '' && !ids.has(s.parentSpanId));
@@ -152,7 +152,7 @@ test('messaging2.json really has spans whose parent is not in the file', { skip:
   assert.deepEqual(new Set(orphans.map((s) => s.parentSpanId)), new Set(['0153a596db406c83', '0153a596db406111']));
 });
 
-test('shared spans: both halves stay rows with one span id and different kinds', { skip: skipWithoutTestdata }, () => {
+test('shared spans: both halves stay rows with one span id and different kinds', () => {
   // envoy.json holds only the server half (shared: true, no service name).
   const envoy = decodeZipkinJson(payload('zipkin', 'envoy.json').text);
   assert.equal(envoy.spans.length, 1);
@@ -186,7 +186,7 @@ test('shared spans: both halves stay rows with one span id and different kinds',
   }
 });
 
-test('skew.json keeps its clock skew as sent', { skip: skipWithoutTestdata }, () => {
+test('skew.json keeps its clock skew as sent', () => {
   const batch = decodeZipkinJson(payload('zipkin', 'skew.json').text);
   const get = batch.spans.find((s) => s.spanId === 'bf396325699c84bf')!;
   const postServer = batch.spans.find((s) => s.spanId === '74280ae0c10d8062' && s.kind === SpanKind.SERVER)!;
@@ -202,7 +202,7 @@ test('skew.json keeps its clock skew as sent', { skip: skipWithoutTestdata }, ()
   assert.equal(async.kind, SpanKind.UNSPECIFIED, 'no kind: UNSPECIFIED, as the OTel Collector maps it');
 });
 
-test('zipkin-go: 64-bit trace ids are zero-padded to 128 bits', { skip: skipWithoutTestdata }, () => {
+test('zipkin-go: 64-bit trace ids are zero-padded to 128 bits', () => {
   const batch = decodeZipkinJson(payload('captured', 'nonjs-zipkin-1.json').text);
   assert.equal(batch.rejected, 0);
   const [query, root] = batch.spans;
@@ -221,7 +221,7 @@ test('zipkin-go: 64-bit trace ids are zero-padded to 128 bits', { skip: skipWith
   assert.equal(attr(query.attributes, 'network.local.port'), 8080n);
 });
 
-test("aiozipkin's explicit nulls and falses are fine", { skip: skipWithoutTestdata }, () => {
+test("aiozipkin's explicit nulls and falses are fine", () => {
   const batch = decodeZipkinJson(payload('captured', 'nonjs-zipkin-3.json').text);
   assert.equal(batch.rejected, 0);
   const [query, root] = batch.spans;
@@ -237,7 +237,7 @@ test("aiozipkin's explicit nulls and falses are fine", { skip: skipWithoutTestda
   assert.equal(root.serviceName, 'py-aiozipkin-demo');
 });
 
-test('annotations become events (yelp.json)', { skip: skipWithoutTestdata }, () => {
+test('annotations become events (yelp.json)', () => {
   const { text, raw } = payload('zipkin', 'yelp.json');
   const batch = decodeZipkinJson(text);
   const withAnnotations = raw.map((r, i) => [r, batch.spans[i]] as const).filter(([r]) => (r.annotations?.length ?? 0) > 0);

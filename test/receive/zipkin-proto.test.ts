@@ -11,7 +11,7 @@ import { DecodeError } from '../../src/receive/decode-error.ts';
 import { decodePayload, WireFormat, wireFormatName } from '../../src/receive/wire-format.ts';
 import { decodeZipkinJson, ZipkinDecodeError } from '../../src/receive/zipkin-json.ts';
 import { decodeZipkinProto } from '../../src/receive/zipkin-proto.ts';
-import { skipWithoutTestdata, testdataFile, testdataFiles } from '../support/testdata.ts';
+import { testdataFile, testdataFiles } from '../support/testdata.ts';
 import { FIXED64, fixed64Field, lengthDelimited, seededRandom, stringField, tag, varint, varintField, VARINT } from './fixtures.ts';
 
 const ListOfSpans = protobuf.loadSync(fileURLToPath(new URL('./proto/zipkin.proto', import.meta.url))).lookupType('zipkin.proto3.ListOfSpans');
@@ -151,7 +151,7 @@ function spanBody(...fields: Buffer[]): Buffer {
 }
 const idFields = [lengthDelimited(1, Buffer.from(TRACE_ID, 'hex')), lengthDelimited(3, Buffer.from(SPAN_ID, 'hex')), fixed64Field(6, 1521186011929043n)];
 
-test('every Zipkin test trace and captured payload, as proto3, decodes to the rows its JSON gives', { skip: skipWithoutTestdata }, () => {
+test('every Zipkin test trace and captured payload, as proto3, decodes to the rows its JSON gives', () => {
   const all = payloads();
   assert.ok(all.length >= 12, `expected the 10 zipkin/ traces and 2 captured payloads, found ${all.length}`);
   for (const { name, spans } of all) {
@@ -162,7 +162,7 @@ test('every Zipkin test trace and captured payload, as proto3, decodes to the ro
   }
 });
 
-test('the test data really has addresses whose text changes as bytes, and both id widths', { skip: skipWithoutTestdata }, () => {
+test('the test data really has addresses whose text changes as bytes, and both id widths', () => {
   const spans = payloads().flatMap((p) => p.spans);
   assert.ok(spans.some((s) => s.localEndpoint?.ipv4 === '10.0.0.04'));
   assert.ok(spans.some((s) => s.localEndpoint?.ipv6 === '::1' || s.remoteEndpoint?.ipv6 === '::1'));
@@ -307,7 +307,7 @@ test('malformed protobuf throws ZipkinDecodeError naming the problem', () => {
   assert.equal(decodeError(varintField(1, 3)).name, 'ZipkinDecodeError');
 });
 
-test('every prefix of a payload decodes or throws ZipkinDecodeError, nothing else', { skip: skipWithoutTestdata }, () => {
+test('every prefix of a payload decodes or throws ZipkinDecodeError, nothing else', () => {
   const spans = JSON.parse(testdataFile('zipkin', 'skew.json').toString('utf8')) as JsonSpan[];
   const body = encode(spans);
   let completed = 0;
