@@ -30,6 +30,17 @@ function ok<T>(data: T): Envelope<T> {
   return { data, total: Array.isArray(data) ? data.length : 0, limit: 0, offset: 0, errors: null };
 }
 
+/**
+ * A successful answer in the envelope. `?prettyPrint` (any value but 'false') indents it
+ * with 4 spaces, as jaeger-query's writeJSON does on every API answer (errors stay compact,
+ * as upstream's are).
+ */
+function answer(c: Context, data: unknown): Response {
+  const pretty = c.req.query('prettyPrint');
+  if (!pretty || pretty === 'false') return c.json(ok(data));
+  return c.body(JSON.stringify(ok(data), null, 4), 200, { 'Content-Type': 'application/json' });
+}
+
 function failure(code: number, msg: string): Envelope<null> {
   return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
 }
@@ -43,11 +54,11 @@ const JAEGER_SPAN_KINDS = new Set(['internal', 'server', 'client', 'producer', '
 export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
   const app = new Hono();
 
-  app.get('/api/services', async (c) => c.json(ok(await store.listServices())));
+  app.get('/api/services', async (c) => answer(c, await store.listServices()));
 
   app.get('/api/services/:service/operations', async (c) => {
     const operations = await store.listOperations(c.req.param('service'));
-    return c.json(ok([...new Set(operations.map((op) => op.name))]));
+    return answer(c, [...new Set(operations.map((op) => op.name))]);
   });
 
   app.get('/api/operations', async (c) => {
@@ -58,21 +69,21 @@ export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
       .filter((op) => wanted === undefined || op.kind === wanted)
       // Jaeger leaves spanKind empty when the span had none.
       .map((op) => ({ name: op.name, spanKind: op.kind === 0 ? '' : spanKindName(op.kind) }));
-    return c.json(ok(operations));
+    return answer(c, operations);
   });
 
   app.get('/api/dependencies', async (c) => {
     const params = new URL(c.req.url).searchParams;
     const [startNs, endNs] = parseEndTsLookback(params, BigInt(Date.now()), JAEGER_DEPENDENCY_LOOKBACK_MS);
     const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs));
-    return c.json(ok(edges.map((e) => ({ parent: e.caller, child: e.callee, callCount: e.calls }))));
+    return answer(c, edges.map((e) => ({ parent: e.caller, child: e.callee, callCount: e.calls })));
   });
 
   app.get('/api/traces/:traceId', async (c) => {
     const traceId = parseParam('traceID', c.req.param('traceId'), parseTraceId);
     const spans = await store.getTrace(traceId);
     if (spans.length === 0) throw new HttpError(404, 'trace not found');
-    return c.json(ok([jaegerTrace(traceId, spans)]));
+    return answer(c, [jaegerTrace(traceId, spans)]);
   });
 
   app.get('/api/traces', async (c) => {
@@ -81,10 +92,10 @@ export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
     const ids = params.getAll('traceID');
     if (ids.length > 0) {
       const traceIds = ids.map((id) => parseParam('traceID', id, parseTraceId));
-      return c.json(ok(await loadTraces(store, traceIds)));
+      return answer(c, await loadTraces(store, traceIds));
     }
     const summaries = await searchJaeger(store, params);
-    return c.json(ok(await loadTraces(store, summaries.map((s) => s.traceId))));
+    return answer(c, await loadTraces(store, summaries.map((s) => s.traceId)));
   });
 
   // Registered last, so only paths no route took: /api/... (but Skein's /api/v1/ and

@@ -2,8 +2,13 @@
 // Jaeger UI and Grafana's Jaeger datasource read from /api/traces. OTLP fields Jaeger has
 // no place for become span tags as the OTel→Jaeger translator writes them: span.kind,
 // otel.status_code, otel.status_description, error, otel.scope.name/version, w3c.tracestate.
+//
+// Trace ids whose high 64 bits are zero (64-bit ids from Zipkin and Jaeger clients, kept
+// zero-padded to 128 bits) are printed as 16 digits, as Jaeger's TraceID.String() prints
+// them: Jaeger UI shows the first 7 digits as the short id, and all of them were zeros.
 import { spanKindName } from '../query/search-params.ts';
-import { StatusCode, type Attributes, type SpanRow } from '../model/span.ts';
+import { StatusCode, type Attributes, type SpanLink, type SpanRow } from '../model/span.ts';
+import { zipkinTraceId } from './zipkin-model.ts';
 import { plainAnyValue } from '../model/any-value.ts';
 
 export type JaegerTagType = 'string' | 'bool' | 'int64' | 'float64' | 'binary';
@@ -74,13 +79,17 @@ export function jaegerTrace(traceId: string, rows: SpanRow[]): JaegerTrace {
     }
     return jaegerSpan(row, processID);
   });
-  return { traceID: traceId, spans, processes, warnings: null };
+  return { traceID: jaegerTraceId(traceId), spans, processes, warnings: null };
 }
 
+/** Jaeger prints trace ids as Zipkin does: 16 digits when the high half is zero. */
+const jaegerTraceId = zipkinTraceId;
+
 function jaegerSpan(row: SpanRow, processID: string): JaegerSpan {
+  const traceID = jaegerTraceId(row.traceId);
   const references: JaegerReference[] = [];
-  if (row.parentSpanId) references.push({ refType: 'CHILD_OF', traceID: row.traceId, spanID: row.parentSpanId });
-  for (const link of row.links) references.push({ refType: 'FOLLOWS_FROM', traceID: link.traceId, spanID: link.spanId });
+  if (row.parentSpanId) references.push({ refType: 'CHILD_OF', traceID, spanID: row.parentSpanId });
+  for (const link of row.links) references.push({ refType: refTypeOf(link), traceID: jaegerTraceId(link.traceId), spanID: link.spanId });
 
   const tags = jaegerTags(row.attributes);
   if (row.kind !== 0) tags.push(stringTag('span.kind', spanKindName(row.kind)));
@@ -95,7 +104,7 @@ function jaegerSpan(row: SpanRow, processID: string): JaegerSpan {
   if (row.traceState) tags.push(stringTag('w3c.tracestate', row.traceState));
 
   return {
-    traceID: row.traceId,
+    traceID,
     spanID: row.spanId,
     flags: row.flags,
     operationName: row.name,
@@ -110,6 +119,16 @@ function jaegerSpan(row: SpanRow, processID: string): JaegerSpan {
     processID,
     warnings: null,
   };
+}
+
+/**
+ * A link is a FOLLOWS_FROM reference unless its `opentracing.ref_type` says `child_of`
+ * (a second parent, as a Jaeger client sends it), as Jaeger's OTLP translator reads it.
+ * References have no tags, so the attribute is not shown.
+ */
+function refTypeOf(link: SpanLink): JaegerReference['refType'] {
+  const index = link.attributes.strKeys.indexOf('opentracing.ref_type');
+  return index >= 0 && link.attributes.strValues[index] === 'child_of' ? 'CHILD_OF' : 'FOLLOWS_FROM';
 }
 
 /** ns → whole µs as a number (present-day µs timestamps are far below 2^53). */

@@ -15,7 +15,14 @@ const ids = {
   linkTrace: randomHex(16),
   linkSpan: randomHex(8),
   search: [] as string[], // oldest first
+  // A 64-bit trace (as from a Jaeger or Zipkin client): high half zero.
+  short: randomHex(8),
+  shortRoot: randomHex(8),
+  shortChild: randomHex(8),
+  otherShort: randomHex(8),
+  otherSpan: randomHex(8),
 };
+const padded = (id64: string) => id64.padStart(32, '0');
 
 const str = (stringValue: string) => ({ stringValue });
 const int = (n: number | string) => ({ intValue: String(n) });
@@ -75,9 +82,49 @@ function detailedTraceBody(): string {
   });
 }
 
+/**
+ * A 64-bit trace, zero-padded as OTLP carries it: a root and a child with three links, a
+ * second parent (`opentracing.ref_type` child_of, as Jaeger's receivers write a CHILD_OF
+ * reference to another span), a follows_from one, and one without the attribute.
+ */
+function shortTraceBody(): string {
+  const refType = (value: string) => [{ key: 'opentracing.ref_type', value: str(value) }];
+  const span = (spanId: string, parentSpanId: string, name: string, links: object[]) => ({
+    traceId: padded(ids.short),
+    spanId,
+    parentSpanId,
+    name,
+    // the child 1 ms after the root, so the two read back in that order
+    startTimeUnixNano: String(BASE_NS + (parentSpanId ? 1_000_000n : 0n)),
+    endTimeUnixNano: String(BASE_NS + 2_000_000n),
+    links,
+  });
+  const resource = { attributes: [{ key: 'service.name', value: str('jg-short') }] };
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource,
+        scopeSpans: [
+          {
+            spans: [
+              span(ids.shortRoot, '', 'root', []),
+              span(ids.shortChild, ids.shortRoot, 'child', [
+                { traceId: padded(ids.short), spanId: ids.otherSpan, attributes: refType('child_of') },
+                { traceId: padded(ids.otherShort), spanId: ids.otherSpan, attributes: refType('follows_from') },
+                { traceId: ids.linkTrace, spanId: ids.linkSpan },
+              ]),
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
 useSkeinProcess(async (started) => {
   skein = started;
   assert.equal((await postOtlpJson(skein.otlpHttpUrl, detailedTraceBody())).status, 200);
+  assert.equal((await postOtlpJson(skein.otlpHttpUrl, shortTraceBody())).status, 200);
   // Four 'jg-search' traces a second apart, oldest first, differing in one attribute each.
   const attributes = [
     [{ key: 'http.status_code', value: int(500) }],
@@ -101,7 +148,8 @@ useSkeinProcess(async (started) => {
   await eventually(async () => {
     const search = await (await fetch(`${skein.httpUrl}/api/v1/search?service=jg-search&limit=100`)).json();
     const trace = await fetch(`${skein.httpUrl}/api/v1/traces/${ids.trace}`);
-    return search.traces.length === 4 && trace.ok ? true : undefined;
+    const short = await fetch(`${skein.httpUrl}/api/v1/traces/${ids.short}`);
+    return search.traces.length === 4 && trace.ok && short.ok ? true : undefined;
   }, 'the test traces');
 });
 
@@ -203,6 +251,53 @@ test('trace by id in the Jaeger UI model', async () => {
       ],
     },
   ]);
+});
+
+test('64-bit trace ids are 16 digits, as Jaeger prints them; either length finds the trace', async () => {
+  for (const id of [ids.short, padded(ids.short), ids.short.toUpperCase()]) {
+    const [trace] = (await getJson(`/api/traces/${id}`)).data;
+    assert.equal(trace.traceID, ids.short, id);
+    assert.deepEqual(trace.spans.map((span: any) => [span.operationName, span.traceID]), [
+      ['root', ids.short],
+      ['child', ids.short],
+    ]);
+    // A link marked child_of is a second parent (CHILD_OF); the rest FOLLOWS_FROM. A
+    // 128-bit id keeps its 32 digits.
+    assert.deepEqual(trace.spans[1].references, [
+      { refType: 'CHILD_OF', traceID: ids.short, spanID: ids.shortRoot },
+      { refType: 'CHILD_OF', traceID: ids.short, spanID: ids.otherSpan },
+      { refType: 'FOLLOWS_FROM', traceID: ids.otherShort, spanID: ids.otherSpan },
+      { refType: 'FOLLOWS_FROM', traceID: ids.linkTrace, spanID: ids.linkSpan },
+    ]);
+    // References carry no tags, and the ref type is not made a span tag either.
+    assert.deepEqual(trace.spans[1].tags, []);
+  }
+  const many = await getJson(`/api/traces?traceID=${padded(ids.short)}&traceID=${ids.trace}`);
+  assert.deepEqual(many.data.map((t: any) => t.traceID), [ids.short, ids.trace]);
+  const found = await getJson('/api/traces?service=jg-short');
+  assert.deepEqual(found.data.map((t: any) => t.traceID), [ids.short]);
+});
+
+test('?prettyPrint indents answers with 4 spaces, as jaeger-query does', async () => {
+  const text = async (path: string) => {
+    const res = await fetch(`${skein.httpUrl}${path}`);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/, path);
+    return res.text();
+  };
+  const services = await getJson('/api/services');
+  assert.equal(await text('/api/services?prettyPrint=true'), JSON.stringify(services, null, 4));
+  assert.equal(await text('/api/services?prettyPrint=1'), JSON.stringify(services, null, 4));
+  assert.equal(await text('/api/services?prettyPrint=false'), JSON.stringify(services));
+  const trace = await getJson(`/api/traces/${ids.short}`);
+  const pretty = await text(`/api/traces/${ids.short}?prettyPrint=true`);
+  assert.equal(pretty, JSON.stringify(trace, null, 4));
+  assert.match(pretty, /^\{\n {4}"data": \[\n {8}\{\n {12}"traceID": "[0-9a-f]{16}"/);
+  const search = await text('/api/traces?service=jg-short&prettyPrint=true');
+  assert.equal(search, JSON.stringify(await getJson('/api/traces?service=jg-short'), null, 4));
+  const dependencies = await text(`/api/dependencies?endTs=${Date.now()}&prettyPrint=true`);
+  assert.equal(dependencies, JSON.stringify(await getJson(`/api/dependencies?endTs=${Date.now()}`), null, 4));
+  // Errors stay compact, as upstream's handleError writes them.
+  assert.equal(await text('/api/traces/not-hex?prettyPrint=true'), JSON.stringify(await getJson('/api/traces/not-hex', 400)));
 });
 
 test('unknown trace 404 and bad id 400 in the envelope', async () => {
