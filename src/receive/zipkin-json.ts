@@ -11,12 +11,14 @@
 //   left-padded to 16. After that SpanBatchBuilder's id rules apply (a bad id refuses the
 //   span, counted). A parentId equal to the span's own id means no parent (as the Collector).
 // - timestamp/duration are epoch microseconds: startNs = timestamp * 1000 (exact bigint),
-//   endNs = startNs + duration * 1000; no duration (or 0) gives endNs = startNs. A span with
-//   no timestamp (absent, null or 0, which zipkin2 treats as unset) is REFUSED, counted with
-//   a reason. (The Collector keeps it at the Unix epoch with the attribute
-//   otel.zipkin.absentField.startTime; Zipkin itself merges such fragments with the other
-//   half of the span at query time.) Old timestamps and clock skew are kept as sent. A time
-//   past 2^64-1 ns throws ZipkinDecodeError.
+//   endNs = startNs + duration * 1000; no duration (or 0) gives endNs = startNs. Old
+//   timestamps and clock skew are kept as sent. A time past 2^64-1 ns throws ZipkinDecodeError.
+// - A span with no timestamp (absent, null or 0, which zipkin2 treats as unset) is a piece of
+//   a span reported in parts (late tags, annotations, a duration sent apart): Zipkin merges
+//   the pieces at query time (zipkin2.internal.Trace.merge), Skein within the request (see
+//   mergeTimeless). A timeless span with nothing to merge into is REFUSED, counted with a
+//   reason naming its trace and span id. (The Collector keeps it at the Unix epoch with the
+//   attribute otel.zipkin.absentField.startTime.)
 // - kind: CLIENT/SERVER/PRODUCER/CONSUMER -> 3/2/4/5. Absent -> UNSPECIFIED (0), as the
 //   Collector does (OTel lets readers treat UNSPECIFIED as INTERNAL); when the kind is
 //   absent a `span.kind` tag (client/server/producer/consumer/internal) gives the kind.
@@ -277,26 +279,94 @@ interface ServiceGroup {
 export function zipkinSpansToBatch(spans: readonly ZipkinSpan[]): DecodedBatch {
   const batch = new SpanBatchBuilder(false);
   const groups = new Map<string, ServiceGroup>();
-  let untimed = 0;
-  let firstUntimed = '';
-  for (const zipkin of spans) {
-    if (zipkin.timestamp === 0n) {
-      untimed++;
-      if (firstUntimed === '') firstUntimed = `span ${quoted(zipkin.name)} ([${zipkin.index}]): no timestamp, so no start time`;
-      continue;
-    }
-    batch.addSpan(spanRow(zipkin, groups));
-  }
+  const { timed, unmerged } = mergeTimeless(spans);
+  for (const zipkin of timed) batch.addSpan(spanRow(zipkin, groups));
   const decoded = batch.finish();
-  if (untimed === 0) return decoded;
+  if (unmerged.length === 0) return decoded;
   // Spans refused for their ids (SpanBatchBuilder's reason) and for having no timestamp (ours).
-  const more = decoded.rejected + untimed - 1;
-  const first = decoded.rejectReason === '' ? firstUntimed : decoded.rejectReason.replace(/ \(and \d+ more refused spans\)$/, '');
+  const more = decoded.rejected + unmerged.length - 1;
+  const [lone] = unmerged;
+  const firstUnmerged = `span ${quoted(lone.name)} ([${lone.index}], trace id ${quoted(lone.traceId)}, span id ${quoted(lone.id)}): no timestamp, and no span of the request with these ids has one to merge it into`;
+  const first = decoded.rejectReason === '' ? firstUnmerged : decoded.rejectReason.replace(/ \(and \d+ more refused spans\)$/, '');
   return {
     spans: decoded.spans,
-    rejected: decoded.rejected + untimed,
+    rejected: decoded.rejected + unmerged.length,
     rejectReason: more > 0 ? `${first} (and ${more} more refused spans)` : first,
   };
+}
+
+/**
+ * Each span without a timestamp merged into the first span of the request that has one,
+ * the same trace and span id, and no different kind, local endpoint or shared flag (a
+ * shared fragment joins only a shared span): Zipkin's rule for pieces of one span, which
+ * keeps the client and server halves of a shared span apart. The timed span keeps what it
+ * has; the piece adds what it lacks (parent, name, kind, duration, endpoint fields, tags of
+ * other keys, annotations, debug). In request order, so decoding a payload again (the WAL's
+ * replay) merges the same way. `unmerged`: the timeless spans with no such partner.
+ */
+export function mergeTimeless(spans: readonly ZipkinSpan[]): { timed: ZipkinSpan[]; unmerged: ZipkinSpan[] } {
+  if (spans.every((span) => span.timestamp !== 0n)) return { timed: [...spans], unmerged: [] };
+  const timed = spans.filter((span) => span.timestamp !== 0n).map(copySpan);
+  const byIds = new Map<string, ZipkinSpan[]>();
+  for (const span of timed) {
+    const key = idsKey(span);
+    byIds.set(key, [...(byIds.get(key) ?? []), span]);
+  }
+  const unmerged: ZipkinSpan[] = [];
+  for (const piece of spans) {
+    if (piece.timestamp !== 0n) continue;
+    const partner = byIds.get(idsKey(piece))?.find((span) => isPieceOf(piece, span));
+    if (partner === undefined) unmerged.push(piece);
+    else mergeInto(partner, piece);
+  }
+  return { timed, unmerged };
+}
+
+function idsKey(span: ZipkinSpan): string {
+  return `${padded(span.traceId, 32)}/${padded(span.id, 16)}`;
+}
+
+function copySpan(span: ZipkinSpan): ZipkinSpan {
+  return {
+    ...span,
+    localEndpoint: { ...span.localEndpoint },
+    remoteEndpoint: { ...span.remoteEndpoint },
+    annotations: [...span.annotations],
+    tags: new Map(span.tags),
+  };
+}
+
+function isPieceOf(piece: ZipkinSpan, span: ZipkinSpan): boolean {
+  if (piece.kind !== undefined && span.kind !== undefined && piece.kind !== span.kind) return false;
+  if (piece.shared && !span.shared) return false;
+  return endpointsAgree(piece.localEndpoint, span.localEndpoint);
+}
+
+/** No field set in both with different values (Zipkin's Trace.EndpointTracker). */
+function endpointsAgree(a: ZipkinEndpoint, b: ZipkinEndpoint): boolean {
+  const differ = (x: string | number, y: string | number) => x !== '' && x !== 0 && y !== '' && y !== 0 && x !== y;
+  return !differ(a.serviceName, b.serviceName) && !differ(a.ipv4, b.ipv4) && !differ(a.ipv6, b.ipv6) && !differ(a.port, b.port);
+}
+
+function mergeInto(span: ZipkinSpan, piece: ZipkinSpan): void {
+  span.parentId ||= piece.parentId;
+  span.name ||= piece.name;
+  span.kind ??= piece.kind;
+  if (span.duration === 0n) span.duration = piece.duration;
+  fillEndpoint(span.localEndpoint, piece.localEndpoint);
+  fillEndpoint(span.remoteEndpoint, piece.remoteEndpoint);
+  for (const [key, value] of piece.tags) if (!span.tags.has(key)) span.tags.set(key, value);
+  for (const annotation of piece.annotations) {
+    if (!span.annotations.some((a) => a.timestamp === annotation.timestamp && a.value === annotation.value)) span.annotations.push(annotation);
+  }
+  span.debug ||= piece.debug;
+}
+
+function fillEndpoint(endpoint: ZipkinEndpoint, from: ZipkinEndpoint): void {
+  endpoint.serviceName ||= from.serviceName;
+  endpoint.ipv4 ||= from.ipv4;
+  endpoint.ipv6 ||= from.ipv6;
+  endpoint.port ||= from.port;
 }
 
 function spanRow(zipkin: ZipkinSpan, groups: Map<string, ServiceGroup>): SpanRow {

@@ -25,7 +25,7 @@
 //
 // Where Skein differs from Zipkin:
 // - Names are kept as sent, not lowercased, as with v2.
-// - Missing or zero ids refuse the span (counted), as with v2; Zipkin refuses the request.
+// - Missing or zero ids refuse the span (counted), as with v2, and so the request, as Zipkin does.
 // - A 128-bit trace id is a 32-digit traceId, the v1 JSON form (traceIdHigh is the v1
 //   Thrift form, not read here; v1 Thrift itself is not supported).
 // - A binaryAnnotation value that is a number or boolean is kept as its JSON text, as v2 tag

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../../src/model/span.ts';
 import { DecodeError } from '../../src/receive/decode-error.ts';
-import { decodeZipkinJson, ZipkinDecodeError } from '../../src/receive/zipkin-json.ts';
+import { decodeZipkinJson, mergeTimeless, parseZipkinJson, ZipkinDecodeError } from '../../src/receive/zipkin-json.ts';
 import { testdataFile, testdataFiles } from '../support/testdata.ts';
 import { fuzzText, seededRandom } from './fixtures.ts';
 
@@ -98,9 +98,9 @@ test('every Zipkin test trace and captured Zipkin payload decodes completely', (
   assert.ok(all.length >= 12, `expected the 10 zipkin/ traces and 2 captured payloads, found ${all.length}`);
   for (const { name, text, raw } of all) {
     const batch = decodeZipkinJson(text);
-    // The one refusal the data forces: spans with no timestamp (see the next test).
+    // Spans with no timestamp are merged into their timed partner (see the next test).
     const timed = raw.filter((s) => !untimed(s));
-    assert.equal(batch.rejected, raw.length - timed.length, `${name}: ${batch.rejectReason}`);
+    assert.equal(batch.rejected, 0, `${name}: ${batch.rejectReason}`);
     assert.equal(batch.spans.length, timed.length, name);
 
     const rawIds = new Set(raw.map((s) => s.id));
@@ -132,16 +132,81 @@ test('every Zipkin test trace and captured Zipkin payload decodes completely', (
   }
 });
 
-test('spans without a timestamp are refused with a reason; no span id is lost (smartthings)', () => {
+test('spans without a timestamp merge into the timed span of their ids and service (smartthings)', () => {
   const { text, raw } = payload('zipkin', 'smartthings-mobile-web-install.json');
-  const batch = decodeZipkinJson(text);
   const missing = raw.filter(untimed);
   assert.equal(missing.length, 84, 'the file has 84 spans with no timestamp and no duration');
-  assert.equal(batch.rejected, 84);
-  assert.match(batch.rejectReason, /^span "post" \(\[\d+\]\): no timestamp, so no start time \(and 83 more refused spans\)$/);
-  // They are fragments: each shares its id with a timed half that is kept.
-  const kept = new Set(batch.spans.map((s) => s.spanId));
-  for (const span of missing) assert.ok(kept.has(span.id), span.id);
+  const pieces = parseZipkinJson(text).filter((s) => s.timestamp === 0n);
+  const { timed, unmerged } = mergeTimeless(parseZipkinJson(text));
+  assert.equal(unmerged.length, 0);
+  assert.equal(timed.length, raw.length - 84);
+  // Each piece (no kind, not shared) joins the shared server half of its own service, not
+  // the client half of the same id, which another service logged.
+  for (const piece of pieces) {
+    const halves = timed.filter((s) => s.traceId === piece.traceId && s.id === piece.id);
+    assert.deepEqual(halves.map((s) => s.kind).sort(), ['CLIENT', 'SERVER'], piece.id);
+    const server = halves.find((s) => s.kind === 'SERVER')!;
+    assert.equal(server.shared, true);
+    assert.equal(server.localEndpoint.serviceName, piece.localEndpoint.serviceName);
+    assert.notEqual(halves.find((s) => s.kind === 'CLIENT')!.localEndpoint.serviceName, piece.localEndpoint.serviceName);
+  }
+  const batch = decodeZipkinJson(text);
+  assert.equal(batch.rejected, 0, batch.rejectReason);
+  assert.equal(batch.spans.length, raw.length - 84);
+});
+
+test('a timeless span adds what its timed span lacks; the timed span keeps its own', () => {
+  const timedSpan = { traceId: TRACE_ID.slice(16), id: SPAN_ID, kind: 'SERVER', name: 'get /x', timestamp: 1521186011929043, localEndpoint: { serviceName: 'svc', ipv4: '10.0.0.1' }, tags: { a: 'timed' }, annotations: [{ timestamp: 1521186011929050, value: 'x' }] };
+  const piece = {
+    traceId: TRACE_ID.slice(16).padStart(32, '0'), // the same 64-bit trace id, zero-padded
+    id: SPAN_ID.toUpperCase(),
+    parentId: '00000000000000aa',
+    name: 'ignored',
+    duration: 40,
+    localEndpoint: { serviceName: 'svc', port: 8080 },
+    remoteEndpoint: { serviceName: 'db' },
+    tags: { a: 'piece', b: 'late' },
+    annotations: [{ timestamp: 1521186011929050, value: 'x' }, { timestamp: 1521186011929060, value: 'y' }],
+    debug: true,
+  };
+  const batch = decodeZipkinJson(JSON.stringify([piece, timedSpan]));
+  assert.equal(batch.rejected, 0, batch.rejectReason);
+  assert.equal(batch.spans.length, 1);
+  const [span] = batch.spans;
+  assert.equal(span.name, 'get /x');
+  assert.equal(span.kind, SpanKind.SERVER);
+  assert.equal(span.parentSpanId, '00000000000000aa');
+  assert.equal(span.endNs - span.startNs, 40_000n);
+  assert.equal(attr(span.attributes, 'a'), 'timed');
+  assert.equal(attr(span.attributes, 'b'), 'late');
+  assert.equal(attr(span.attributes, 'network.local.address'), '10.0.0.1');
+  assert.equal(attr(span.attributes, 'network.local.port'), 8080n);
+  assert.equal(attr(span.attributes, 'peer.service'), 'db');
+  assert.equal(attr(span.attributes, 'zipkin.debug'), true);
+  assert.deepEqual(span.events.map((e) => [e.timeNs, e.name]), [[1521186011929050000n, 'x'], [1521186011929060000n, 'y']]);
+});
+
+test('a timeless span with no timed span of its ids, kind, service and sharing is refused, naming its ids', () => {
+  const timedSpan = { traceId: TRACE_ID, id: SPAN_ID, kind: 'CLIENT', name: 'op', timestamp: 1521186011929043, localEndpoint: { serviceName: 'front' } };
+  const cases: [string, Record<string, unknown>][] = [
+    ['another span id', { id: 'e457b5a2e4d86bd2' }],
+    ['another trace id', { traceId: TRACE_ID.replace('5', '6') }],
+    ['another kind', { kind: 'SERVER' }],
+    ['another service', { localEndpoint: { serviceName: 'back' } }],
+    ['shared, the timed span not', { shared: true }],
+  ];
+  for (const [what, fields] of cases) {
+    const piece = { traceId: TRACE_ID, id: SPAN_ID, name: 'late', tags: { k: 'v' }, ...fields };
+    const batch = decodeZipkinJson(JSON.stringify([timedSpan, piece]));
+    assert.equal(batch.spans.length, 1, what);
+    assert.equal(batch.spans[0].attributes.strKeys.length, 0, `${what}: nothing merged`);
+    assert.equal(batch.rejected, 1, what);
+    assert.equal(
+      batch.rejectReason,
+      `span "late" ([1], trace id "${piece.traceId}", span id "${piece.id}"): no timestamp, and no span of the request with these ids has one to merge it into`,
+      what,
+    );
+  }
 });
 
 test('messaging2.json really has spans whose parent is not in the file', () => {
@@ -406,10 +471,10 @@ test('times: exact bigint nanoseconds, no duration, no timestamp, old times', ()
   assert.equal(decodeOne({ timestamp: 1 }).startNs, 1000n, 'a very old time is kept as sent');
 
   for (const timestamp of [undefined, null, 0]) {
-    const batch = decodeZipkinJson(JSON.stringify([{ traceId: TRACE_ID, id: SPAN_ID, name: 'late', timestamp }, JSON.parse(oneSpan())[0]]));
+    const batch = decodeZipkinJson(JSON.stringify([{ traceId: TRACE_ID, id: 'e457b5a2e4d86bd2', name: 'late', timestamp }, JSON.parse(oneSpan())[0]]));
     assert.equal(batch.spans.length, 1);
     assert.equal(batch.rejected, 1);
-    assert.equal(batch.rejectReason, 'span "late" ([0]): no timestamp, so no start time');
+    assert.match(batch.rejectReason, /^span "late" \(\[0\], trace id "5aab74dbb904746bb33447baae403ed6", span id "e457b5a2e4d86bd2"\): no timestamp/);
   }
   const both = decodeZipkinJson(JSON.stringify([{ traceId: TRACE_ID, id: SPAN_ID }, { traceId: 'x', id: SPAN_ID, timestamp: 1 }]));
   assert.equal(both.rejected, 2);

@@ -272,8 +272,20 @@ test('ids that are absent or all zero refuse the span, as in JSON; an empty pare
   }
   assert.equal(decodeOne({ ...valid, parentId: '0'.repeat(16) }).parentSpanId, '');
   assert.equal(decodeOne({ ...valid, parentId: SPAN_ID }).parentSpanId, '', 'a span is not its own parent');
-  const untimed = decodeZipkinProto(encode([{ ...valid, name: 'late', timestamp: 0 }, valid]));
-  assert.equal(untimed.rejectReason, 'span "late" ([0]): no timestamp, so no start time');
+  const untimed = decodeZipkinProto(encode([{ ...valid, id: 'e457b5a2e4d86bd2', name: 'late', timestamp: 0 }, valid]));
+  assert.equal(
+    untimed.rejectReason,
+    `span "late" ([0], trace id "${TRACE_ID}", span id "e457b5a2e4d86bd2"): no timestamp, and no span of the request with these ids has one to merge it into`,
+  );
+});
+
+test('a span without a timestamp merges into the timed span of its ids, as in JSON', () => {
+  const batch = decodeZipkinProto(encode([valid, { traceId: TRACE_ID, id: SPAN_ID, tags: { late: 'tag' }, annotations: [{ timestamp: 1521186011929050, value: 'retry' }] }]));
+  assert.equal(batch.rejected, 0, batch.rejectReason);
+  assert.equal(batch.spans.length, 1);
+  assert.deepEqual(batch.spans[0].attributes.strKeys, ['late']);
+  assert.deepEqual(batch.spans[0].attributes.strValues, ['tag']);
+  assert.deepEqual(batch.spans[0].events.map((e) => e.name), ['retry']);
 });
 
 test('times: exact bigint nanoseconds up to 2^64-1; past it throws', () => {

@@ -553,18 +553,26 @@ test('binary annotation values: numbers and booleans as text, null dropped; addr
   assert.equal(span.kind, undefined, 'sa alone is a remote address, not a client');
 });
 
-test('refusals: spans left with no timestamp, and missing or zero ids, as in v2', () => {
+test('refusals: spans left with no timestamp and nothing to merge into, and missing or zero ids, as in v2', () => {
   const batch = decodeZipkinV1Json(
     JSON.stringify([
       { ...IDS, name: 'late', binaryAnnotations: [address('sa', BACKEND)] },
       { ...IDS, traceId: '0', name: 'zero', timestamp: 1 },
       { ...IDS, timestamp: 1 },
+      { ...IDS, id: '4', name: 'alone' },
     ]),
   );
   assert.equal(batch.spans.length, 1);
   assert.equal(batch.rejected, 2);
   assert.match(batch.rejectReason, /^span "zero": invalid trace id .* \(and 1 more refused spans\)$/);
-  assert.equal(decodeZipkinV1Json(JSON.stringify([{ ...IDS, name: 'late' }])).rejectReason, 'span "late" ([0]): no timestamp, so no start time');
+  // The timeless "late" piece merged into the timed span of its ids: its sa is the remote endpoint.
+  const [merged] = batch.spans;
+  assert.equal(merged.name, 'late');
+  assert.equal(merged.attributes.strValues[merged.attributes.strKeys.indexOf('peer.service')], 'backend');
+  assert.equal(
+    decodeZipkinV1Json(JSON.stringify([{ ...IDS, name: 'late' }])).rejectReason,
+    'span "late" ([0], trace id "1", span id "3"): no timestamp, and no span of the request with these ids has one to merge it into',
+  );
 });
 
 test('Zipkin v1 JSON is wire format 6', () => {
