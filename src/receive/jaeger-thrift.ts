@@ -44,7 +44,9 @@
 //   tags. Scopes: one per distinct (name, version) from the tags above, shared by the spans
 //   that name it; spans that name none share the scope named 'jaeger'.
 // - Logs → events: timestamp µs → ns; name from the `event` field (removed from the
-//   attributes) when it is a string, else 'log'; the other fields are the attributes.
+//   attributes) when it is a string, else '' (as the OTel Collector leaves it, so Jaeger's
+//   query API gives the fields back as sent, with no `event` field); the other fields are
+//   the attributes.
 // - flags (Jaeger: 1 sampled, 2 debug) → flags as an unsigned 32-bit number.
 // - Strings: invalid UTF-8 becomes U+FFFD, as in the OTLP decoders.
 // - A field that appears twice: the last value wins; lists accumulate.
@@ -448,7 +450,7 @@ function decodeLog(reader: ThriftReader): SpanEvent {
     if (name === undefined && field.key === 'event' && field.vType === TagType.STRING) name = field.vStr;
     else addTag(event.attributes, field);
   }
-  event.name = name ?? 'log';
+  event.name = name ?? '';
   return event;
 }
 
