@@ -5,11 +5,21 @@
 // (see zipkin-model.ts).
 //
 // Differences from Zipkin:
-// - annotationQuery: terms joined by ` and `; `key=value` is a string span attribute equal
-//   to value; `error` is "the span's status is ERROR" (an `error` tag sets it on ingest);
-//   any other bare word is "the span has that attribute or an annotation (event) with that
-//   value", one store search per way a bare word can match, merged. As in Zipkin, all conditions (and serviceName, spanName, remoteServiceName, durations)
-//   must hold on one and the same span.
+// - annotationQuery: terms joined by ` and ` (empty terms, as Lens sends `error and `, are
+//   left out); `key=value` is "a tag shows that value", a bare word or `key=` "the span has
+//   that tag or an annotation with that value". A tag is matched as Zipkin shows it (see
+//   zipkin-model.ts): `http.response.status_code=503` finds an int attribute 503, `flag=true`
+//   a bool, a resource attribute too; the status tags find the status: `error` and
+//   `error=true` any ERROR span, `error=<message>`, `otel.status_code=ERROR`/`OK`,
+//   `otel.status_description=<message>`. The store is searched with every typed reading of
+//   each term (src/query/tag-search.ts) and the status it implies; then each found trace is
+//   read and kept when one span, printed as Zipkin prints it, shows every term and meets
+//   every other condition (serviceName, spanName, remoteServiceName, durations, times).
+//   All conditions hold on one and the same span (Zipkin's own check lets them hold on
+//   different spans of the service).
+// - autocompleteKeys lists the configured keys (--zipkin-autocomplete-keys, Zipkin's
+//   zipkin.storage.autocomplete-keys; none by default) and autocompleteValues answers only
+//   for those, as Zipkin does.
 // - remoteServices, autocompleteKeys/Values have no time parameters in Zipkin (they cover
 //   all it stores); Skein answers from everything in retention as well.
 // - Names are matched as stored (Zipkin lowercases service and span names).
@@ -23,8 +33,9 @@ import type { Logger } from 'pino';
 import { serviceGraph } from '../analyze/service-graph.ts';
 import { ParamError, parseEndTsLookback, parseLimit, parseParam } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
-import { searchAnyOf, type TagMatch } from '../query/tag-search.ts';
-import type { SpanStore, TraceQuery } from '../store/span-store.ts';
+import { searchAnyOf, tagMatches, type TagMatch } from '../query/tag-search.ts';
+import type { SpanRow } from '../model/span.ts';
+import type { AttributeName, SpanStore, TraceQuery } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { zipkinSpans, type ZipkinSpan } from './zipkin-model.ts';
 
@@ -35,13 +46,24 @@ export const ZIPKIN_DEFAULT_LOOKBACK_MS = 86_400_000n;
 const MAX_REMOTE_CANDIDATES = 1000;
 const MAX_AUTOCOMPLETE_VALUES = 1000;
 const SEARCH_CONCURRENCY = 16;
+/**
+ * With an annotationQuery the store's answer is a superset (it matches each term in every
+ * way it may show), so it is asked for this many times `limit` traces, checked in order.
+ */
+const CANDIDATES_PER_RESULT = 4;
+
+export interface ZipkinApiOptions {
+  /** The tag keys autocompleteKeys lists and autocompleteValues answers for (Zipkin's autocomplete-keys). */
+  autocompleteKeys: string[];
+}
 
 /** "All of retention" for the endpoints Zipkin gives no time range. */
 function allTime(): [bigint, bigint] {
   return [0n, BigInt(Date.now() + 86_400_000) * 1_000_000n];
 }
 
-export function zipkinApi(store: SpanStore, logger?: Logger): Hono {
+export function zipkinApi(store: SpanStore, options: ZipkinApiOptions, logger?: Logger): Hono {
+  const autocompleteKeys = [...new Set(options.autocompleteKeys)];
   const app = new Hono();
 
   app.get('/api/v2/services', async (c) => c.json([...(await store.listServices())].sort()));
@@ -96,8 +118,20 @@ export function zipkinApi(store: SpanStore, logger?: Logger): Hono {
     const query = parseZipkinQuery(params, BigInt(Date.now()));
     const annotationQuery = params.get('annotationQuery');
     const terms = annotationQuery ? parseParam('annotationQuery', annotationQuery, parseAnnotationQuery) : [];
-    const summaries = await searchAnyOf(store, query, terms, 'annotationQuery');
-    return c.json(await loadTraces(store, summaries.map((s) => s.traceId)));
+    if (terms.length === 0) {
+      const summaries = await store.searchTraces(query);
+      return c.json(await loadTraces(store, summaries.map((s) => s.traceId)));
+    }
+    const names = await store.listAttributeNames(query.startNs, query.endNs);
+    const candidates = await searchAnyOf(
+      store,
+      { ...query, limit: query.limit * CANDIDATES_PER_RESULT },
+      terms.map((term) => termMatches(term, names)),
+      'annotationQuery',
+    );
+    const remoteService = params.get('remoteServiceName') || undefined;
+    const shows = (row: SpanRow, printed: ZipkinSpan) => meetsQuery(row, printed, query, remoteService) && terms.every((t) => showsTerm(row, printed, t));
+    return c.json(await tracesShowing(store, candidates.map((s) => s.traceId), query.limit, shows));
   });
 
   app.get('/api/v2/dependencies', async (c) => {
@@ -111,14 +145,11 @@ export function zipkinApi(store: SpanStore, logger?: Logger): Hono {
     );
   });
 
-  app.get('/api/v2/autocompleteKeys', async (c) => {
-    const names = await store.listAttributeNames(...allTime());
-    const keys = names.filter((n) => n.scope === 'span' && n.type === 'string').map((n) => n.key);
-    return c.json([...new Set(keys)].sort());
-  });
+  app.get('/api/v2/autocompleteKeys', (c) => c.json(autocompleteKeys));
 
   app.get('/api/v2/autocompleteValues', async (c) => {
     const key = required(c, 'key');
+    if (!autocompleteKeys.includes(key)) return c.json([]);
     const [startNs, endNs] = allTime();
     const values = await store.listAttributeValues('span', key, startNs, endNs, MAX_AUTOCOMPLETE_VALUES);
     return c.json([...new Set(values)].sort());
@@ -144,6 +175,24 @@ function required(c: Context, name: string): string {
 async function loadTraces(store: SpanStore, traceIds: string[]): Promise<ZipkinSpan[][]> {
   const traces = await Promise.all(traceIds.map((id) => store.getTrace(id)));
   return traces.filter((spans) => spans.length > 0).map(zipkinSpans);
+}
+
+/** The first `limit` of the traces (in the order given) with a span that `shows`, read `limit` at a time. */
+async function tracesShowing(
+  store: SpanStore,
+  traceIds: string[],
+  limit: number,
+  shows: (row: SpanRow, printed: ZipkinSpan) => boolean,
+): Promise<ZipkinSpan[][]> {
+  const found: ZipkinSpan[][] = [];
+  for (let i = 0; i < traceIds.length && found.length < limit; i += limit) {
+    const traces = await Promise.all(traceIds.slice(i, i + limit).map((id) => store.getTrace(id)));
+    for (const rows of traces) {
+      const printed = zipkinSpans(rows);
+      if (found.length < limit && rows.some((row, j) => shows(row, printed[j]))) found.push(printed);
+    }
+  }
+  return found;
 }
 
 /**
@@ -180,23 +229,83 @@ export function parseZipkinQuery(params: URLSearchParams, nowMs: bigint): TraceQ
   return query;
 }
 
+/** One annotationQuery term: `key=value`, or a bare word (`value` undefined), a tag key or an annotation value. */
+export interface AnnotationTerm {
+  key: string;
+  value?: string;
+}
+
 /**
- * `error and http.method=GET and foo` → one list of alternatives per term (see the
- * header comment): `k=v` a string tag, `error` an ERROR status, another word a tag key
- * or an annotation value.
+ * `error and http.method=GET and foo` → its terms. Empty terms are left out (Lens sends
+ * `error and ` while the next term is being typed); `key=` is the bare word `key`, as in
+ * Zipkin (an empty value matches any).
  */
-export function parseAnnotationQuery(text: string): TagMatch[][] {
-  return text.split(/\s+and\s+/i).map((raw) => {
+export function parseAnnotationQuery(text: string): AnnotationTerm[] {
+  const terms: AnnotationTerm[] = [];
+  for (const raw of text.split(/(?<=^|\s)and(?=\s|$)/i)) {
     const term = raw.trim();
-    if (term === '') throw new Error(`'${text}' has an empty term`);
+    if (term === '') continue;
     const eq = term.indexOf('=');
     if (eq === 0) throw new Error(`'${term}' names no key`);
-    if (eq > 0) {
-      return [{ attributes: [{ scope: 'span', key: term.slice(0, eq).trim(), type: 'string', op: '=', value: term.slice(eq + 1).trim() }] }];
-    }
-    if (term === 'error') return [{ attributes: [], errorsOnly: true }];
-    return [{ attributes: [{ scope: 'span', key: term, type: 'exists' }] }, { attributes: [], eventNames: [term] }];
-  });
+    const key = (eq < 0 ? term : term.slice(0, eq)).trim();
+    const value = eq < 0 ? '' : term.slice(eq + 1).trim();
+    terms.push(value === '' ? { key } : { key, value });
+  }
+  return terms;
+}
+
+/**
+ * The tags zipkin-model.ts prints from span fields rather than attributes, and the store
+ * search that finds every span that may show them: the status ERROR for the status tags
+ * but `otel.status_code=OK`, no condition where the store cannot search the field (the OK
+ * status, the scope).
+ */
+function fieldTagMatch(key: string, value: string | undefined): TagMatch | undefined {
+  if (key === 'error' || key === 'otel.status_description') return { attributes: [], errorsOnly: true };
+  if (key === 'otel.status_code') return value === 'OK' ? { attributes: [] } : { attributes: [], errorsOnly: true };
+  if (key === 'otel.scope.name' || key === 'otel.scope.version') return { attributes: [] };
+  return undefined;
+}
+
+/**
+ * The store searches that together find every span that may show the term (a superset:
+ * showsTerm decides): its attribute in every type the value parses as, in the span's or
+ * its resource's attributes (both print as tags) or, for a bare word, an annotation; and
+ * fieldTagMatch's search for tags printed from span fields.
+ */
+function termMatches(term: AnnotationTerm, names: AttributeName[]): TagMatch[] {
+  const { key, value } = term;
+  const matches: TagMatch[] =
+    value === undefined
+      ? [
+          { attributes: [{ scope: 'span', key, type: 'exists' }] },
+          { attributes: [{ scope: 'resource', key, type: 'exists' }] },
+          { attributes: [], eventNames: [key] },
+        ]
+      : tagMatches(key, value, names);
+  const field = fieldTagMatch(key, value);
+  return field === undefined ? matches : [...matches, field];
+}
+
+/** Whether a span, as Zipkin prints it, shows the term; `error=true` is any failed span (Zipkin treats any error tag as failure). */
+function showsTerm(row: SpanRow, printed: ZipkinSpan, term: AnnotationTerm): boolean {
+  const shown = printed.tags?.[term.key];
+  if (term.value === undefined) return shown !== undefined || row.events.some((event) => event.name === term.key);
+  return shown === term.value || (term.key === 'error' && term.value === 'true' && shown !== undefined);
+}
+
+/** Whether one span meets the search's conditions other than annotationQuery, as the store checks them. */
+function meetsQuery(row: SpanRow, printed: ZipkinSpan, query: TraceQuery, remoteService: string | undefined): boolean {
+  const duration = row.endNs - row.startNs;
+  return (
+    (query.service === undefined || row.serviceName === query.service) &&
+    (query.operation === undefined || row.name === query.operation) &&
+    (remoteService === undefined || printed.remoteEndpoint?.serviceName === remoteService) &&
+    (query.minDurationNs === undefined || duration >= query.minDurationNs) &&
+    (query.maxDurationNs === undefined || duration <= query.maxDurationNs) &&
+    row.startNs >= query.startNs &&
+    row.startNs <= query.endNs
+  );
 }
 
 /** Microseconds as nanoseconds, held to the longest duration a span can have (int64 ns). */

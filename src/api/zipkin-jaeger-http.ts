@@ -10,14 +10,20 @@ import type { SpanStore } from '../store/span-store.ts';
 import { WireFormat } from '../receive/wire-format.ts';
 import { HttpError } from './http-error.ts';
 import type { IngestSink } from './ingest-sink.ts';
-import { zipkinApi } from './zipkin-api.ts';
+import { zipkinApi, type ZipkinApiOptions } from './zipkin-api.ts';
 import { mediaType, receiveRequest, retryHeaders, type NodeBindings } from './receive-request.ts';
 
 /** The Zipkin receiver, and Zipkin's query API (zipkin-api.ts) on the same port, as a Zipkin server has them. */
-export function zipkinHttpApp(sink: IngestSink, store: SpanStore, maxRequestBytes: number, logger: Logger): Hono<{ Bindings: NodeBindings }> {
+export function zipkinHttpApp(
+  sink: IngestSink,
+  store: SpanStore,
+  maxRequestBytes: number,
+  logger: Logger,
+  apiOptions: ZipkinApiOptions,
+): Hono<{ Bindings: NodeBindings }> {
   const app = receiverApp('/api/v2/spans', zipkinFormat, sink, maxRequestBytes, logger);
   app.route('/', receiverApp('/api/v1/spans', zipkinV1Format, sink, maxRequestBytes, logger));
-  app.route('/', zipkinApi(store, logger));
+  app.route('/', zipkinApi(store, apiOptions, logger));
   return app;
 }
 

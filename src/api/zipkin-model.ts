@@ -13,15 +13,19 @@
 //   network.peer.port; omitted when none of them is there.
 // - annotations: events, {timestamp µs, value: name}; an event with attributes has them
 //   appended as `name|{"key":value}` (Zipkin annotations have no attributes).
-// - tags: every other span attribute as a string (int/double/bool as their text, other
-//   types as their OTLP/JSON AnyValue text). Status: ERROR adds an `error` tag (the status
-//   message, else "true") unless the span has one, and otel.status_description when the
-//   message says more than the error tag; OK adds otel.status_code=OK. Resource attributes
+// - tags: every other span attribute as a string (int/double/bool as their text, arrays and
+//   key-value lists as JSON, `["a","b"]`, `{"k":"v"}`, bytes as base64). Status, as the
+//   OpenTelemetry specification maps it to Zipkin (trace/sdk_exporters/zipkin.md): OK and
+//   ERROR give otel.status_code=OK/ERROR; ERROR also gives an `error` tag, the status
+//   message ("" when there is none), unless the span has an `error` attribute of its own
+//   (a Zipkin span's error tag), which is kept, and then otel.status_description carries a
+//   message that says something else. Resource attributes
 //   other than service.name and the scope (unless it is the Zipkin receiver's) become tags
 //   too, as the Collector does (otel.scope.name/otel.scope.version).
 // - shared/debug: from the zipkin.shared/zipkin.debug bool attributes; omitted when false.
 // - Not carried (Zipkin has no field): trace state, flags, links, dropped counts.
 import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../model/span.ts';
+import { anyValueTagText, plainAnyValueText } from '../model/any-value.ts';
 import { ZIPKIN_SCOPE_NAME } from '../receive/zipkin-json.ts';
 
 export interface ZipkinEndpoint {
@@ -102,7 +106,8 @@ export function zipkinSpan(span: SpanRow): ZipkinSpan {
   }
   for (const [key, value] of attrs) if (!FIELD_KEYS.has(key)) tags[key] = stringOf(value);
   if (span.statusCode === StatusCode.ERROR) {
-    if (tags.error === undefined) tags.error = span.statusMessage || 'true';
+    tags['otel.status_code'] = 'ERROR';
+    if (tags.error === undefined) tags.error = span.statusMessage;
     if (span.statusMessage !== '' && span.statusMessage !== tags.error) tags['otel.status_description'] = span.statusMessage;
   } else if (span.statusCode === StatusCode.OK) {
     tags['otel.status_code'] = 'OK';
@@ -129,13 +134,13 @@ function attributeMap(a: Attributes): Map<string, Value> {
 
 function stringOf(value: Value | undefined): string {
   if (value === undefined) return '';
-  if (typeof value === 'object') return value.other;
+  if (typeof value === 'object') return anyValueTagText(value.other);
   return String(value);
 }
 
 function jsonValue(value: Value): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
-  if (typeof value === 'object') return JSON.parse(value.other) as unknown;
+  if (typeof value === 'object') return plainAnyValueText(value.other);
   return value;
 }
 

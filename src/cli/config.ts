@@ -18,6 +18,8 @@ export interface Config {
   zipkinPort: number;
   jaegerPort: number;
   tempoPort: number;
+  /** Tag keys Zipkin's autocompleteKeys lists and autocompleteValues answers for. */
+  zipkinAutocompleteKeys: string[];
   /** Data older than this is dropped, a day at a time; 0 keeps everything. */
   retentionNs: bigint;
   /** fdatasync the WAL before acknowledging (group-committed). */
@@ -46,6 +48,7 @@ const settings: Setting[] = [
   { key: 'zipkinPort', flag: 'zipkin-port', env: 'SKEIN_ZIPKIN_PORT', default: '9411', parse: parsePort, help: 'Zipkin receiver (POST /api/v2/spans)' },
   { key: 'jaegerPort', flag: 'jaeger-port', env: 'SKEIN_JAEGER_PORT', default: '14268', parse: parsePort, help: 'Jaeger Thrift receiver (POST /api/traces)' },
   { key: 'tempoPort', flag: 'tempo-port', env: 'SKEIN_TEMPO_PORT', default: '3200', parse: parsePort, help: "Grafana Tempo's query API (GET /api/traces/{id}, /api/search...)" },
+  { key: 'zipkinAutocompleteKeys', flag: 'zipkin-autocomplete-keys', env: 'SKEIN_ZIPKIN_AUTOCOMPLETE_KEYS', default: '', parse: parseList, help: "tag keys Zipkin's UI offers values for, comma-separated (Zipkin's autocomplete-keys)" },
   { key: 'retentionNs', flag: 'retention', env: 'SKEIN_RETENTION', default: '7d', parse: parseDuration, help: "how long to keep spans, e.g. 7d, 48h; '0' keeps them forever" },
   { key: 'walFsync', flag: 'wal-fsync', env: 'SKEIN_WAL_FSYNC', default: 'true', parse: parseBool, help: 'fdatasync the write-ahead log before acknowledging a request' },
   { key: 'maxRequestBytes', flag: 'max-request-bytes', env: 'SKEIN_MAX_REQUEST_BYTES', default: String(20 * 1024 * 1024), parse: parsePositiveInt, help: 'largest request body accepted, after decompression' },
@@ -123,6 +126,11 @@ function readConfigFile(path: string): Record<string, unknown> {
     if (!known.has(key)) throw new ConfigError(`config file ${path}: unknown setting '${key}'`);
   }
   return value as Record<string, unknown>;
+}
+
+/** Comma-separated, blanks around items and empty items dropped ('' is no items). A YAML list reads as its items. */
+function parseList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
 function parsePort(text: string, name: string): number {

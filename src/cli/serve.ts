@@ -45,7 +45,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   const api = await listen(skeinApi(store, { isReady: () => accepting, pipelineStats: () => pipeline.stats() }, logger).fetch, config.host, config.httpPort);
   const otlpHttp = await listen(otlpHttpApp(sink, config.maxRequestBytes, logger).fetch, config.host, config.otlpHttpPort);
   const otlpGrpc = await startOtlpGrpc(sink, config.host, config.otlpGrpcPort, config.maxRequestBytes, logger);
-  const zipkin = await listen(zipkinHttpApp(sink, store, config.maxRequestBytes, logger).fetch, config.host, config.zipkinPort);
+  const zipkin = await listen(zipkinHttpApp(sink, store, config.maxRequestBytes, logger, { autocompleteKeys: config.zipkinAutocompleteKeys }).fetch, config.host, config.zipkinPort);
   const jaeger = await listen(jaegerHttpApp(sink, config.maxRequestBytes, logger).fetch, config.host, config.jaegerPort);
   const tempo = await listen(tempoApi(store, () => accepting, logger).fetch, config.host, config.tempoPort);
 

@@ -75,7 +75,7 @@ function combine(a: TagMatch, b: TagMatch): TagMatch | undefined {
  * attributes. Only (scope, key, type) combinations the store has seen in the window are
  * searched, which usually leaves one.
  */
-function tagMatches(key: string, value: string, names: AttributeName[]): TagMatch[] {
+export function tagMatches(key: string, value: string, names: AttributeName[]): TagMatch[] {
   const typed: AttributeFilter[] = [{ scope: 'span', key, type: 'string', op: '=', value }];
   if (/^[+-]?\d+$/.test(value)) {
     const n = BigInt(value);

@@ -2,7 +2,7 @@
 // Zipkin port of a running `skein serve`, over spans sent to its Zipkin receiver.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { randomHex } from '../support/otlp-payloads.ts';
+import { postOtlpJson, randomHex } from '../support/otlp-payloads.ts';
 import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 
 let skein: SkeinProcess;
@@ -88,20 +88,50 @@ function searchTraces() {
   return spans;
 }
 
+/**
+ * OTLP spans (service zk-otel) whose attributes and statuses Zipkin has no field for: an int,
+ * a bool, an array and a map attribute; ERROR with a message, ERROR with an `error`
+ * attribute of its own and another message, ERROR with no message; OK.
+ */
+const otel = { trace: randomHex(16), typed: randomHex(8), ownError: randomHex(8), bare: randomHex(8), ok: randomHex(8) };
+function otelSpans() {
+  const at = (ms: number) => String(BigInt(NOW_MS - 5_000 + ms) * 1_000_000n);
+  const span = (spanId: string, name: string, ms: number, status: object, attributes: object[] = []) => ({
+    traceId: otel.trace, spanId, name, kind: 2, startTimeUnixNano: at(ms), endTimeUnixNano: at(ms + 5), status, attributes,
+  });
+  const spans = [
+    span(otel.typed, 'typed', 0, { code: 2, message: 'upstream timeout' }, [
+      { key: 'http.response.status_code', value: { intValue: '503' } },
+      { key: 'flag', value: { boolValue: true } },
+      { key: 'ratio', value: { doubleValue: 0.25 } },
+      { key: 'list', value: { arrayValue: { values: [{ stringValue: 'a' }, { stringValue: 'b' }] } } },
+      { key: 'map', value: { kvlistValue: { values: [{ key: 'k', value: { stringValue: 'v' } }, { key: 'n', value: { intValue: '1' } }] } } },
+    ]),
+    span(otel.ownError, 'own error', 10, { code: 2, message: 'retries exhausted' }, [{ key: 'error', value: { stringValue: 'boom' } }]),
+    span(otel.bare, 'bare error', 20, { code: 2 }),
+    span(otel.ok, 'ok', 30, { code: 1 }),
+  ];
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'zk-otel' } }] }, scopeSpans: [{ scope: { name: 'test' }, spans }] }] });
+}
+
 function postZipkin(body: unknown) {
   return fetch(`${skein.zipkinUrl}/api/v2/spans`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-useSkeinProcess(async (started) => {
-  skein = started;
-  assert.equal((await postZipkin(detailedTrace())).status, 202);
-  assert.equal((await postZipkin(searchTraces())).status, 202);
-  await eventually(async () => {
-    const res = await fetch(`${skein.zipkinUrl}/api/v2/traceMany?traceIds=${[ids.trace, ids.old, ...ids.search].join(',')}`);
-    const traces = res.ok ? await res.json() : [];
-    return traces.length === 6 ? true : undefined;
-  }, 'the test traces');
-});
+useSkeinProcess(
+  async (started) => {
+    skein = started;
+    assert.equal((await postZipkin(detailedTrace())).status, 202);
+    assert.equal((await postZipkin(searchTraces())).status, 202);
+    assert.equal((await postOtlpJson(skein.otlpHttpUrl, otelSpans())).status, 200);
+    await eventually(async () => {
+      const res = await fetch(`${skein.zipkinUrl}/api/v2/traceMany?traceIds=${[ids.trace, ids.old, otel.trace, ...ids.search].join(',')}`);
+      const traces = res.ok ? await res.json() : [];
+      return traces.length === 7 ? true : undefined;
+    }, 'the test traces');
+  },
+  { args: ['--zipkin-autocomplete-keys', ' parity, http.method,parity,'] },
+);
 
 async function getJson(path: string) {
   const res = await fetch(`${skein.zipkinUrl}${path}`);
@@ -117,6 +147,9 @@ async function getText(path: string, status: number): Promise<string> {
 }
 
 const byTimestamp = (a: { timestamp: number }, b: { timestamp: number }) => a.timestamp - b.timestamp;
+/** Zipkin spans as Skein reads them back: a span with an error tag is ERROR, so it shows otel.status_code=ERROR too (the OTel mapping). */
+const asRead = <T extends { tags?: object }>(spans: T[]) =>
+  spans.map((span) => (span.tags && 'error' in span.tags ? { ...span, tags: { ...span.tags, 'otel.status_code': 'ERROR' } } : span));
 /** Trace ids of a list of traces. */
 const traceIds = (traces: { traceId: string }[][]) => traces.map((t) => t[0].traceId);
 
@@ -132,7 +165,7 @@ test('services, span names and remote services', async () => {
 });
 
 test('a trace reads back as the Zipkin JSON that was sent', async () => {
-  const sent = detailedTrace().sort(byTimestamp);
+  const sent = asRead(detailedTrace().sort(byTimestamp));
   const got = await getJson(`/api/v2/trace/${ids.trace}`);
   assert.deepEqual([...got].sort(byTimestamp), sent);
   // the 64-bit id zero-padded, in upper case, finds the same trace
@@ -184,7 +217,7 @@ test('traces: search by service, span name, remote service, annotationQuery', as
   assert.deepEqual(traceIds(await getJson('/api/v2/traces?serviceName=zk-back&remoteServiceName=zk-back')), []);
   // The whole trace comes back, in Zipkin's model.
   const [trace] = await getJson('/api/v2/traces?serviceName=zk-front&spanName=get%20%2Fpay');
-  assert.deepEqual([...trace].sort(byTimestamp), detailedTrace().sort(byTimestamp));
+  assert.deepEqual([...trace].sort(byTimestamp), asRead(detailedTrace().sort(byTimestamp)));
 });
 
 test('traces: durations in µs, endTs/lookback in ms, limit', async () => {
@@ -206,12 +239,75 @@ test('traces: durations in µs, endTs/lookback in ms, limit', async () => {
   assert.equal((await getJson('/api/v2/traces')).length <= 10, true);
 });
 
-test('autocomplete keys and values', async () => {
-  const keys: string[] = await getJson('/api/v2/autocompleteKeys');
-  assert.ok(keys.includes('http.method') && keys.includes('parity'), keys.join());
-  assert.deepEqual(keys, [...keys].sort());
+test('autocomplete: the configured keys (--zipkin-autocomplete-keys), values only for them', async () => {
+  assert.deepEqual(await getJson('/api/v2/autocompleteKeys'), ['parity', 'http.method']);
   assert.deepEqual(await getJson('/api/v2/autocompleteValues?key=parity'), ['even', 'odd']);
+  assert.deepEqual(await getJson('/api/v2/autocompleteValues?key=http.method'), ['GET']);
+  // a key the spans have but the setting leaves out, as Zipkin answers it
+  assert.deepEqual(await getJson('/api/v2/autocompleteValues?key=http.path'), []);
   assert.deepEqual(await getJson('/api/v2/autocompleteValues?key=no.such.key'), []);
+});
+
+test('annotationQuery: empty terms, as Lens sends them, are left out; key= is the bare key', async () => {
+  const [s0, s1, s2, s3] = ids.search;
+  const q = '/api/v2/traces?serviceName=zk-search&annotationQuery=';
+  assert.deepEqual(traceIds(await getJson(`${q}${encodeURIComponent('parity=even and ')}`)), [s2, s0]);
+  assert.deepEqual(traceIds(await getJson(`${q}${encodeURIComponent(' and parity=even and  and ')}`)), [s2, s0]);
+  assert.deepEqual(traceIds(await getJson(`${q}${encodeURIComponent('flagged and')}`)), [s1]);
+  assert.deepEqual(traceIds(await getJson(`${q}${encodeURIComponent('flagged=')}`)), [s1]);
+  assert.deepEqual(traceIds(await getJson(`${q}${encodeURIComponent(' and ')}`)), [s3, s2, s1, s0, ids.old]);
+  assert.deepEqual(traceIds(await getJson(`/api/v2/traces?serviceName=zk-back&annotationQuery=${encodeURIComponent('error and ')}`)), [ids.trace]);
+});
+
+test('OTLP attributes and status read back as the OTel mapping to Zipkin writes them', async () => {
+  const trace: { id: string; tags?: Record<string, string> }[] = await getJson(`/api/v2/trace/${otel.trace}`);
+  const tags = (id: string) => trace.find((span) => span.id === id)?.tags;
+  assert.deepEqual(tags(otel.typed), {
+    'otel.scope.name': 'test',
+    'http.response.status_code': '503',
+    flag: 'true',
+    ratio: '0.25',
+    list: '["a","b"]',
+    map: '{"k":"v","n":1}',
+    'otel.status_code': 'ERROR',
+    error: 'upstream timeout',
+  });
+  assert.deepEqual(tags(otel.ownError), { 'otel.scope.name': 'test', error: 'boom', 'otel.status_code': 'ERROR', 'otel.status_description': 'retries exhausted' });
+  assert.deepEqual(tags(otel.bare), { 'otel.scope.name': 'test', 'otel.status_code': 'ERROR', error: '' });
+  assert.deepEqual(tags(otel.ok), { 'otel.scope.name': 'test', 'otel.status_code': 'OK' });
+});
+
+test('annotationQuery: every tag finds its span as Zipkin shows it (typed attributes, status tags)', async () => {
+  /** How many traces of zk-otel the query finds: its spans share one trace, so 1 when one of them shows every term. */
+  const found = async (query: string) => (await getJson(`/api/v2/traces?serviceName=zk-otel&annotationQuery=${encodeURIComponent(query)}`)).length;
+  for (const query of [
+    'http.response.status_code=503',
+    'flag=true',
+    'ratio=0.25',
+    'error',
+    'error=true',
+    'error=upstream timeout',
+    'error=boom',
+    'error=',
+    'otel.status_code=ERROR',
+    'otel.status_code=OK',
+    'otel.status_description=retries exhausted',
+    'otel.scope.name=test and http.response.status_code=503 and flag=true',
+    'error=upstream timeout and http.response.status_code=503',
+  ]) {
+    assert.equal(await found(query), 1, query);
+  }
+  for (const query of [
+    'http.response.status_code=504',
+    'flag=false',
+    'error=retries exhausted', // shown as otel.status_description, not as error
+    'error=nothing like it',
+    'otel.status_code=UNSET',
+    'otel.status_description=boom',
+    'error=boom and http.response.status_code=503', // two spans, not one
+  ]) {
+    assert.equal(await found(query), 0, query);
+  }
 });
 
 test('errors: 400 naming the parameter, 404 for an unknown trace', async () => {
