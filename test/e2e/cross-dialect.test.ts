@@ -152,7 +152,7 @@ test('every dialect\'s search finds each trace by its root service', async () =>
     const [, , service, , start] = lines.find((s) => s[1] === '-') ?? lines[0];
     const window = { startUs: start - 1_000_000, endUs: start + 60_000_000 };
     const skeinIds = (await getJson(`${skein.httpUrl}/api/v1/search?service=${service}&start=${Math.floor(window.startUs / 1000)}&end=${Math.ceil(window.endUs / 1000)}&limit=100`)).traces.map((t: any) => t.traceId);
-    const jaegerIds = (await getJson(`${skein.httpUrl}/api/traces?service=${service}&start=${window.startUs}&end=${window.endUs}&limit=100`)).data.map((t: any) => t.traceID);
+    const jaegerIds = (await getJson(`${skein.httpUrl}/api/traces?service=${service}&start=${window.startUs}&end=${window.endUs}&limit=100`)).data.map((t: any) => t.traceID.padStart(32, '0'));
     const v3 = new URLSearchParams({
       'query.serviceName': service,
       'query.startTimeMin': new Date(window.startUs / 1000).toISOString(),
