@@ -12,10 +12,22 @@ import { readBody } from './read-body.ts';
 /** The Node request behind a Hono context, as @hono/node-server provides it. */
 export type NodeBindings = { incoming: IncomingMessage };
 
-/** Resolves with the decoded batch once its spans are durable; throws HttpError otherwise. */
-export async function receiveRequest(incoming: IncomingMessage, sink: IngestSink, format: number, maxRequestBytes: number): Promise<DecodedBatch> {
+/**
+ * Resolves with the decoded batch once its spans are durable; throws HttpError otherwise.
+ * `wholeRequest`: a protocol that cannot report a partial success (Zipkin, Jaeger) refuses
+ * the request (400 with the first span's reason, nothing stored) when any span is refused;
+ * otherwise (OTLP's partial_success) the other spans are kept.
+ */
+export async function receiveRequest(
+  incoming: IncomingMessage,
+  sink: IngestSink,
+  format: number,
+  maxRequestBytes: number,
+  wholeRequest = false,
+): Promise<DecodedBatch> {
   const payload = await readBody(incoming, maxRequestBytes);
   const batch = decodeOrRefuse(format, payload);
+  if (wholeRequest && batch.rejected > 0) throw new HttpError(400, `invalid ${wireFormatName(format)}: ${batch.rejectReason}`);
   if (batch.spans.length > 0) await acceptOrRefuse(sink, format, payload, batch.spans);
   return batch;
 }

@@ -62,9 +62,8 @@ function receiverApp(
   const app = new Hono<{ Bindings: NodeBindings }>();
   app.post(path, async (c) => {
     try {
-      const batch = await receiveRequest(c.env.incoming, sink, formatOf(c.req.header('content-type')), maxRequestBytes);
-      // Neither protocol can report a partial success; refusing every span is an error.
-      if (batch.spans.length === 0 && batch.rejected > 0) throw new HttpError(400, batch.rejectReason);
+      // Neither protocol can report a partial success: one refused span refuses the request.
+      await receiveRequest(c.env.incoming, sink, formatOf(c.req.header('content-type')), maxRequestBytes, true);
       return c.body(null, 202);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;

@@ -10,7 +10,7 @@ import { decodeZipkinV1Json } from '../../src/receive/zipkin-v1-json.ts';
 import { SpanKind } from '../../src/model/span.ts';
 import { randomHex } from '../support/otlp-payloads.ts';
 import { expectTracesReadBack } from '../support/read-back.ts';
-import { useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
+import { eventually, useSkeinProcess, type SkeinProcess } from '../support/skein-process.ts';
 import { testdataFile, testdataFiles } from '../support/testdata.ts';
 
 let skein: SkeinProcess;
@@ -29,12 +29,13 @@ for (const [folder, file] of zipkinFiles) {
     const body = testdataFile(folder, file).toString('utf8');
     const res = await postZipkin(body);
     assert.equal(res.status, 202, await res.text());
-    // Only spans without a timestamp are refused (smartthings-mobile-web-install.json has
-    // 84, each a timeless copy of a span id that is also sent with one).
+    // Every span is kept; one without a timestamp is merged into the span of its ids that
+    // has one (smartthings-mobile-web-install.json has 84, each a timeless piece of a span
+    // also sent with a time).
     const { spans: sent, rejected } = decodeZipkinJson(body);
-    assert.equal(sent.length + rejected, JSON.parse(body).length);
+    assert.equal(rejected, 0);
     const timeless = JSON.parse(body).filter((s: { timestamp?: number | null }) => s.timestamp == null).length;
-    assert.equal(rejected, timeless);
+    assert.equal(sent.length, JSON.parse(body).length - timeless);
     await expectTracesReadBack(skein.httpUrl, sent);
   });
 }
@@ -55,6 +56,39 @@ test('Zipkin: malformed JSON or protobuf is 400 naming the problem', async () =>
   const proto = await postZipkin(Buffer.from([1, 2, 3]), { 'Content-Type': 'application/x-protobuf' });
   assert.equal(proto.status, 400);
   assert.match(await proto.text(), /^invalid Zipkin protobuf: /);
+});
+
+test('Zipkin: one refused span refuses the whole request (400 naming it), and nothing of it is stored', async () => {
+  const nowUs = Date.now() * 1000;
+  const refusedTrace = randomHex(8);
+  const [kept, lone] = [randomHex(8), randomHex(8)];
+  const refused = [
+    { traceId: refusedTrace, id: kept, name: 'kept', timestamp: nowUs, duration: 10, localEndpoint: { serviceName: 'zk-whole' } },
+    { traceId: refusedTrace, id: lone, name: 'lone', localEndpoint: { serviceName: 'zk-whole' }, tags: { late: 'tag' } },
+  ];
+  for (const [path, body] of [
+    ['/api/v2/spans', JSON.stringify(refused)],
+    ['/api/v1/spans', JSON.stringify([{ ...refused[0], localEndpoint: undefined }, { traceId: refusedTrace, id: lone, name: 'lone' }])],
+  ]) {
+    const res = await fetch(`${skein.zipkinUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    assert.equal(res.status, 400, path);
+    const text = await res.text();
+    assert.ok(text.includes(`span "lone" ([1], trace id "${refusedTrace}", span id "${lone}"): no timestamp`), `${path}: ${text}`);
+  }
+  const idless = await postZipkin(JSON.stringify([refused[0], { ...refused[0], id: '0000000000000000', name: 'zero' }]));
+  assert.equal(idless.status, 400);
+  assert.match(await idless.text(), /span "zero": invalid span id/);
+
+  // A request sent after the refused ones becomes searchable; the refused ones never do.
+  const later = randomHex(8);
+  assert.equal((await postZipkin(JSON.stringify([{ ...refused[0], traceId: later }]))).status, 202);
+  await eventually(async () => ((await fetch(`${skein.zipkinUrl}/api/v2/trace/${later}`)).ok ? true : undefined), 'the later trace');
+  assert.equal((await fetch(`${skein.zipkinUrl}/api/v2/trace/${refusedTrace}`)).status, 404);
+});
+
+test('Zipkin autocompleteKeys: none unless configured, as in Zipkin', async () => {
+  assert.deepEqual(await (await fetch(`${skein.zipkinUrl}/api/v2/autocompleteKeys`)).json(), []);
+  assert.deepEqual(await (await fetch(`${skein.zipkinUrl}/api/v2/autocompleteValues?key=http.path`)).json(), []);
 });
 
 test('Zipkin v1 JSON: a client/server span shared under one id becomes both halves', async () => {
@@ -95,6 +129,30 @@ test('Jaeger Thrift Batch from the Go SDK ingests and reads back', async () => {
   const sent = decodeJaegerThrift(body).spans;
   assert.ok(sent.length > 0);
   await expectTracesReadBack(skein.httpUrl, sent);
+});
+
+test('Jaeger: one span with a zero id refuses the whole batch (400), and nothing of it is stored', async () => {
+  const body = Buffer.from(testdataFile('captured', 'nonjs-jaeger-2.thrift'));
+  const [{ traceId }] = decodeJaegerThrift(body).spans;
+  // A trace id of its own (the file was sent above): every copy of the low 64 bits replaced.
+  const [low, fresh] = [Buffer.from(traceId.slice(16), 'hex'), Buffer.from(randomHex(8), 'hex')];
+  for (let at = body.indexOf(low); at >= 0; at = body.indexOf(low, at + 8)) fresh.copy(body, at);
+  assert.equal(decodeJaegerThrift(body).spans.filter((s) => s.traceId.endsWith(fresh.toString('hex'))).length, 2);
+  // A Span struct starts traceIdLow (i64 1), traceIdHigh (i64 2), spanId (i64 3): zero the first span id.
+  const first = /0a0001[0-9a-f]{16}0a0002[0-9a-f]{16}0a0003[0-9a-f]{16}/.exec(body.toString('hex'))!;
+  assert.equal(first.index % 2, 0);
+  const spanIdAt = (first.index + first[0].length) / 2 - 8;
+  body.fill(0, spanIdAt, spanIdAt + 8);
+  const refused = decodeJaegerThrift(body);
+  assert.equal(refused.spans.length, 1, 'the other span decodes, but the request is refused');
+  const res = await fetch(`${skein.jaegerUrl}/api/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-thrift' }, body: new Uint8Array(body) });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /^invalid Jaeger Thrift: span "[^"]+": invalid span id "0000000000000000"/);
+  // Had the other span been stored, it would read back under its trace id.
+  const later = randomHex(8);
+  assert.equal((await postZipkin(JSON.stringify([{ traceId: later, id: randomHex(8), name: 'later', timestamp: Date.now() * 1000 }]))).status, 202);
+  await eventually(async () => ((await fetch(`${skein.zipkinUrl}/api/v2/trace/${later}`)).ok ? true : undefined), 'the later trace');
+  assert.equal((await fetch(`${skein.httpUrl}/api/v1/traces/${refused.spans[0].traceId}`)).status, 404);
 });
 
 test('Jaeger: truncated Thrift is 400, wrong Content-Type is 415', async () => {
