@@ -18,6 +18,7 @@ import type { AttributeScope, RedRow, SpanOutline, SpanStore, TraceSummary } fro
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
+import { jaegerDeepDependencies } from './jaeger-deep-dependencies.ts';
 import { jaegerMetricsApi } from './jaeger-metrics.ts';
 import { traceTimelineJson } from './trace-timeline-json.ts';
 import { uiApp } from './ui-static.ts';
@@ -200,6 +201,7 @@ export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono
   app.all('/api/v1/*', (c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
   app.route('/', jaegerApiV3(store, logger));
   app.route('/', jaegerMetricsApi(store, logger));
+  app.route('/', jaegerDeepDependencies(store, logger));
   app.route('/', jaegerApi(store, logger));
   app.route('/', uiApp());
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
