@@ -11,10 +11,13 @@
 //   zipkin-model.ts): `http.response.status_code=503` finds an int attribute 503, `flag=true`
 //   a bool, a resource attribute too; the status tags find the status: `error` and
 //   `error=true` any ERROR span, `error=<message>`, `otel.status_code=ERROR`/`OK`,
-//   `otel.status_description=<message>`. The store is searched with every typed reading of
-//   each term (src/query/tag-search.ts) and the status it implies; then each found trace is
-//   read and kept when one span, printed as Zipkin prints it, shows every term and meets
-//   every other condition (serviceName, spanName, remoteServiceName, durations, times).
+//   `otel.status_description=<message>`; `otel.scope.name` the scope. The store is searched
+//   with every typed reading of each term (src/query/tag-search.ts) and the status it
+//   implies, for CANDIDATES_PER_RESULT × limit traces; then each found trace is read and
+//   kept when one span, printed as Zipkin prints it, shows every term and meets every other
+//   condition (serviceName, spanName, remoteServiceName, durations, times). The store cannot
+//   search a status message, the OK status or the scope: with more candidates than that
+//   (other ERROR spans, say), some matches are missed.
 //   All conditions hold on one and the same span (Zipkin's own check lets them hold on
 //   different spans of the service).
 // - autocompleteKeys lists the configured keys (--zipkin-autocomplete-keys, Zipkin's
