@@ -15,35 +15,8 @@ import { parseTraceId } from '../query/trace-id.ts';
 import { searchByTags, type TagMatch } from '../query/tag-search.ts';
 import type { SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
+import { answer, failure, jaegerErrorHandler } from './jaeger-envelope.ts';
 import { jaegerTrace, type JaegerTrace } from './jaeger-model.ts';
-
-/** Jaeger's structuredResponse. */
-interface Envelope<T> {
-  data: T;
-  total: number;
-  limit: number;
-  offset: number;
-  errors: { code: number; msg: string }[] | null;
-}
-
-function ok<T>(data: T): Envelope<T> {
-  return { data, total: Array.isArray(data) ? data.length : 0, limit: 0, offset: 0, errors: null };
-}
-
-/**
- * A successful answer in the envelope. `?prettyPrint` (any value but 'false') indents it
- * with 4 spaces, as jaeger-query's writeJSON does on every API answer (errors stay compact,
- * as upstream's are).
- */
-function answer(c: Context, data: unknown): Response {
-  const pretty = c.req.query('prettyPrint');
-  if (!pretty || pretty === 'false') return c.json(ok(data));
-  return c.body(JSON.stringify(ok(data), null, 4), 200, { 'Content-Type': 'application/json' });
-}
-
-function failure(code: number, msg: string): Envelope<null> {
-  return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
-}
 
 /** Jaeger's default window for /api/dependencies: a day, in ms. */
 const JAEGER_DEPENDENCY_LOOKBACK_MS = 86_400_000n;
@@ -106,12 +79,7 @@ export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
     app.all(path, (c) => c.json(failure(404, `no route for ${c.req.method} ${c.req.path}`), 404));
   }
 
-  app.onError((err, c) => {
-    if (err instanceof ParamError) return c.json(failure(400, err.message), 400);
-    if (err instanceof HttpError) return c.json(failure(err.status, err.message), err.status as 400);
-    logger?.error({ err }, 'Jaeger query API failed');
-    return c.json(failure(500, `internal error: ${err.message}`), 500);
-  });
+  app.onError(jaegerErrorHandler('Jaeger query API', logger));
 
   return app;
 }

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { dependencyPaths, type DependencyPath } from '../analyze/dependency-paths.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseTime } from '../query/search-params.ts';
 import type { SpanStore } from '../store/span-store.ts';
+import { jaegerErrorHandler } from './jaeger-envelope.ts';
 
 /** Traces read per graph (a stable sample of the window's when it has more): enough for the paths a window shows. */
 const DDG_TRACES = 1000;
@@ -29,11 +30,7 @@ export function jaegerDeepDependencies(store: SpanStore, logger?: Logger): Hono 
   app.get('/analytics/v1/dependencies', answer);
   app.get('/api/deep-dependencies', answer);
 
-  app.onError((err, c) => {
-    if (err instanceof ParamError) return c.json(jaegerError(400, err.message), 400);
-    logger?.error({ err }, 'Jaeger deep dependencies failed');
-    return c.json(jaegerError(500, `internal error: ${err.message}`), 500);
-  });
+  app.onError(jaegerErrorHandler('Jaeger deep dependencies', logger));
   return app;
 }
 
@@ -56,7 +53,3 @@ function ddgPath({ path, exemplarTraceIds }: DependencyPath) {
   return { path, attributes: exemplarTraceIds.map((value) => ({ key: 'exemplar_trace_id', value })) };
 }
 
-/** Jaeger's structuredResponse carrying an error. */
-function jaegerError(code: number, msg: string) {
-  return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
-}

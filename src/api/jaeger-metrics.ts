@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { ParamError, parseParam, parseSpanKind } from '../query/search-params.ts';
 import { SpanKind } from '../model/span.ts';
 import type { RedRow, SpanStore } from '../store/span-store.ts';
-import { HttpError } from './http-error.ts';
+import { answer, jaegerErrorHandler } from './jaeger-envelope.ts';
 
 /** jaeger-query's defaults (cmd/query/app/default_params.go), in ms. */
 const DEFAULT_LOOKBACK_MS = 3_600_000n;
@@ -72,21 +72,11 @@ export function jaegerMetricsApi(store: SpanStore, logger?: Logger): Hono {
   });
 
   // jaeger-query answers the min step in its structuredResponse envelope, in ms.
-  app.get('/api/metrics/minstep', (c) => c.json({ data: MIN_STEP_MS, total: 0, limit: 0, offset: 0, errors: null }));
+  app.get('/api/metrics/minstep', (c) => answer(c, MIN_STEP_MS));
 
-  app.onError((err, c) => {
-    if (err instanceof ParamError) return c.json(failure(400, err.message), 400);
-    if (err instanceof HttpError) return c.json(failure(err.status, err.message), err.status as 400);
-    logger?.error({ err }, 'Jaeger metrics API failed');
-    return c.json(failure(500, `internal error: ${err.message}`), 500);
-  });
+  app.onError(jaegerErrorHandler('Jaeger metrics API', logger));
 
   return app;
-}
-
-/** Jaeger's structuredResponse with one error. */
-function failure(code: number, msg: string) {
-  return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
 }
 
 /**

@@ -8,7 +8,7 @@
 // them: Jaeger UI shows the first 7 digits as the short id, and all of them were zeros.
 import { spanKindName } from '../query/search-params.ts';
 import { StatusCode, type Attributes, type SpanLink, type SpanRow } from '../model/span.ts';
-import { zipkinTraceId } from './zipkin-model.ts';
+import { traceIdAsSent } from '../query/trace-id.ts';
 import { plainAnyValue } from '../model/any-value.ts';
 
 export type JaegerTagType = 'string' | 'bool' | 'int64' | 'float64' | 'binary';
@@ -79,17 +79,14 @@ export function jaegerTrace(traceId: string, rows: SpanRow[]): JaegerTrace {
     }
     return jaegerSpan(row, processID);
   });
-  return { traceID: jaegerTraceId(traceId), spans, processes, warnings: null };
+  return { traceID: traceIdAsSent(traceId), spans, processes, warnings: null };
 }
 
-/** Jaeger prints trace ids as Zipkin does: 16 digits when the high half is zero. */
-const jaegerTraceId = zipkinTraceId;
-
 function jaegerSpan(row: SpanRow, processID: string): JaegerSpan {
-  const traceID = jaegerTraceId(row.traceId);
+  const traceID = traceIdAsSent(row.traceId);
   const references: JaegerReference[] = [];
   if (row.parentSpanId) references.push({ refType: 'CHILD_OF', traceID, spanID: row.parentSpanId });
-  for (const link of row.links) references.push({ refType: refTypeOf(link), traceID: jaegerTraceId(link.traceId), spanID: link.spanId });
+  for (const link of row.links) references.push({ refType: refTypeOf(link), traceID: traceIdAsSent(link.traceId), spanID: link.spanId });
 
   const tags = jaegerTags(row.attributes);
   if (row.kind !== 0) tags.push(stringTag('span.kind', spanKindName(row.kind)));

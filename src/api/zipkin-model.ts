@@ -26,6 +26,7 @@
 // - Not carried (Zipkin has no field): trace state, flags, links, dropped counts.
 import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../model/span.ts';
 import { anyValueTagText, plainAnyValueText } from '../model/any-value.ts';
+import { traceIdAsSent } from '../query/trace-id.ts';
 import { ZIPKIN_SCOPE_NAME } from '../receive/zipkin-json.ts';
 
 export interface ZipkinEndpoint {
@@ -69,17 +70,13 @@ const FIELD_KEYS = new Set([
   'zipkin.debug',
 ]);
 
-export function zipkinTraceId(traceId: string): string {
-  return traceId.startsWith('0000000000000000') ? traceId.slice(16) : traceId;
-}
-
 export function zipkinSpans(spans: SpanRow[]): ZipkinSpan[] {
   return spans.map(zipkinSpan);
 }
 
 export function zipkinSpan(span: SpanRow): ZipkinSpan {
   const attrs = attributeMap(span.attributes);
-  const out: ZipkinSpan = { traceId: zipkinTraceId(span.traceId), id: span.spanId, timestamp: micros(span.startNs) };
+  const out: ZipkinSpan = { traceId: traceIdAsSent(span.traceId), id: span.spanId, timestamp: micros(span.startNs) };
   if (span.parentSpanId !== '') out.parentId = span.parentSpanId;
   const kind = KIND_NAMES[span.kind];
   if (kind) out.kind = kind;

@@ -13,3 +13,12 @@ export function parseSpanId(text: string): string {
   if (!/^[0-9a-f]{16}$/i.test(text)) throw new Error(`'${text}' is not a hex span id of 16 digits`);
   return text.toLowerCase();
 }
+
+/**
+ * A stored trace id as Zipkin's and Jaeger's own backends print it: 16 digits when its high
+ * half is zero (a 64-bit id from an old client), else 32. Their UIs show a short id from
+ * the first digits, which for a padded id were all zeros.
+ */
+export function traceIdAsSent(traceId: string): string {
+  return traceId.startsWith('0000000000000000') ? traceId.slice(16) : traceId;
+}
