@@ -1,6 +1,6 @@
 // The real Jaeger UI (v1.74.0's production build, ../shared/real-uis) against a running
 // Skein, served as jaeger-query serves it (test/support/real-ui-server.ts): the demo shop's
-// traffic, two checkouts of its own, and captures from real clients (the Go zipkin client
+// traffic, two checkouts of its own, 40 minutes of a synthetic shop's history, and captures from real clients (the Go zipkin client
 // with 64-bit ids, Python's aiozipkin, the OpenTelemetry Go SDK's Jaeger exporter). Each
 // page must show what Skein holds, and no request may fail, no error reach the console.
 import assert from 'node:assert/strict';
@@ -8,6 +8,8 @@ import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useBrowser } from '../support/browser.ts';
 import { docsScreenshot, rebasedZipkinSpans, startJaegerUi, withWatchedPage, type RealUiServer } from '../support/real-ui-server.ts';
+import { postOtlpJson } from '../support/otlp-payloads.ts';
+import { shopTracesOtlpJson, slowInventoryIncident } from '../support/shop-traces.ts';
 import { testdataFile } from '../support/testdata.ts';
 import { checkout, fetchTrace, Kind, search, shop, useDemo, waitForTrace, type Span } from '../demo/helpers.ts';
 import { eventually } from '../support/skein-process.ts';
@@ -44,6 +46,12 @@ async function sendTraces(): Promise<void> {
   const thrift = testdataFile('captured', 'nonjs-jaeger-2.thrift');
   const res = await fetch(`${skein.jaegerUrl}/api/traces`, { method: 'POST', headers: { 'content-type': 'application/x-thrift' }, body: new Uint8Array(thrift) });
   assert.equal(res.status, 202, 'nonjs-jaeger-2.thrift');
+
+  // History the demo cannot have yet: 40 minutes of a small synthetic shop (its services
+  // named shop-*, apart from the demo's), inventory 80 ms slower in the last 10.
+  const history = slowInventoryIncident(Date.now()).map((trace) => trace.map((span) => ({ ...span, serviceName: `shop-${span.serviceName}` })));
+  const sent = await postOtlpJson(skein.otlpHttpUrl, shopTracesOtlpJson(history));
+  assert.equal(sent.status, 200, 'the synthetic shop');
 
   for (let i = 0; i < 2; i++) {
     const added = await shop(demo.urls.frontend, 'POST', '/api/cart/items', { user: 'ui-alice', productId: 7, quantity: 1 });
@@ -267,24 +275,34 @@ test('dependencies page draws the services and the uninstrumented payment provid
   });
 });
 
-test('Monitor tab: latency, error rate and request rate charts and the operations table for frontend', async () => {
+/** Opens the Monitor tab on `service` (the tab keeps its last service in localStorage) and checks its charts and operations. */
+async function monitorShows(page: Page, service: string, operation: string): Promise<void> {
+  await page.evaluate((name) => localStorage.setItem('lastAtmSearchService', JSON.stringify(name)), service);
+  await page.goto(`${ui.url}/monitor`);
+  await page.locator('.service-view-container').waitFor();
+  // The charts are drawn once the five /api/metrics/* answers are in.
+  await page.locator('.recharts-area-area, .graph-container:has-text("Could not fetch data"), .ops-table-error-placeholder').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  const text = await page.locator('.service-view-container').innerText();
+  assert.ok(text.includes(`Aggregation of all "${service}" metrics`), `the tab shows ${service}`);
+  assert.ok(!/No data yet/.test(await page.locator('body').innerText()), `${service}: the "No data yet!" banner is gone`);
+  assert.ok(!/Could not fetch data|Couldn.t fetch data/.test(text), `${service}: every chart fetched: ${text.slice(0, 400)}`);
+  assert.ok((await page.locator('.recharts-area-area').count()) >= 3, `${service}: an area in each of the three charts`);
+  await page.locator('.service-view-container tr.table-row').first().waitFor();
+  const operations = await page.locator('.service-view-container tr.table-row').allInnerTexts();
+  assert.ok(operations.some((row) => row.includes(operation)), `${service}'s operations: ${operations}`);
+}
+
+test('Monitor tab: latency, error rate and request rate charts and the operations table, for the demo and for 40 minutes of history', async () => {
   await onPage(
     async (page) => {
-      await page.goto(`${ui.url}/monitor`);
-      await page.locator('.service-view-container').waitFor();
-      // The charts are drawn once the five /api/metrics/* answers are in.
-      await page.locator('.recharts-area-area, .graph-container:has-text("Could not fetch data"), .ops-table-error-placeholder').first().waitFor();
-      await page.waitForLoadState('networkidle');
-      const text = await page.locator('.service-view-container').innerText();
-      assert.ok(!/No data yet/.test(await page.locator('body').innerText()), 'the "No data yet!" banner is gone');
-      assert.ok(!/Could not fetch data|Couldn.t fetch data/.test(text), `every chart fetched: ${text.slice(0, 400)}`);
-      assert.ok((await page.locator('.recharts-area-area').count()) >= 3, 'an area in each of the three charts');
-      await page.locator('.service-view-container tr.table-row').first().waitFor();
-      const operations = await page.locator('.service-view-container tr.table-row').allInnerTexts();
-      assert.ok(operations.some((row) => row.includes('POST /api/checkout')), `operations: ${operations}`);
+      await page.goto(ui.url);
+      await monitorShows(page, 'frontend', 'POST /api/checkout');
+      // The docs' picture: the synthetic shop's last 40 minutes, inventory slower in the last 10.
+      await monitorShows(page, 'shop-gateway', 'GET /checkout');
       await docsScreenshot(page, 'jaeger-ui-monitor');
     },
-    { viewport: { width: 1400, height: 1000 }, init: () => localStorage.setItem('lastAtmSearchService', JSON.stringify('frontend')) },
+    { viewport: { width: 1400, height: 1000 } },
   );
 });
 
