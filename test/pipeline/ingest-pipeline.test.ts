@@ -176,7 +176,9 @@ test('accept refuses with BackpressureError while too many spans are pending, an
 
 test('a failed store write is retried with backoff and logged; nothing is lost', async (t) => {
   const { logger, lines } = capturingLogger();
-  const { pipeline, store } = await startPipeline(t, { maxBatchSpans: 100, maxBatchDelayMs: 10, logger });
+  // Both requests in one batch, written when flush() asks: with a short batch delay a busy
+  // machine wrote 'a' alone first, and the attempts counted two batches.
+  const { pipeline, store } = await startPipeline(t, { maxBatchSpans: 100, maxBatchDelayMs: 60_000, logger });
   store.failuresLeft = 2;
   await accept(pipeline, 'a', 3);
   await accept(pipeline, 'b', 2);
