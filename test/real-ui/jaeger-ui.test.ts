@@ -38,6 +38,8 @@ async function setUpOnce(): Promise<void> {
 
 async function sendTraces(): Promise<void> {
   const { skein, demo } = running;
+  // First, so a missing build fails the file at once, naming where it should be.
+  ui = await startJaegerUi(skein.httpUrl);
   for (const file of ['nonjs-zipkin-1.json', 'nonjs-zipkin-3.json']) {
     const body = JSON.stringify(rebasedZipkinSpans(testdataFile('captured', file), 5 * 60_000));
     const res = await fetch(`${skein.zipkinUrl}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -63,7 +65,6 @@ async function sendTraces(): Promise<void> {
   for (const c of checkouts) c.spans = await wholeTrace(c.traceId);
   await waitForTrace(skein, GO_ZIPKIN_TRACE, (spans) => spans.length === 2, 'the Go zipkin capture');
   await waitForTrace(skein, JAEGER_THRIFT_TRACE, (spans) => spans.length === 2, 'the Jaeger Thrift capture');
-  ui = await startJaegerUi(skein.httpUrl);
 }
 after(async () => ui?.close());
 

@@ -11,7 +11,7 @@ import { useBrowser } from '../support/browser.ts';
 import { docsScreenshot, rebasedZipkinSpans, startZipkinLens, withWatchedPage, type RealUiServer } from '../support/real-ui-server.ts';
 import { eventually } from '../support/skein-process.ts';
 import { testdataFile } from '../support/testdata.ts';
-import { checkout, fetchTrace, Kind, useDemo, waitForTrace, type Span } from '../demo/helpers.ts';
+import { checkout, fetchTrace, Kind, shop, useDemo, waitForTrace, type Span } from '../demo/helpers.ts';
 
 // What zipkin-server's ZIPKIN_AUTOCOMPLETE_KEYS would list; Skein lists none unless told.
 // Skein is started by useDemo with this process's environment.
@@ -25,6 +25,8 @@ const USER = 'lens-bob';
 
 let lens: RealUiServer;
 let checkouts: { traceId: string; spans: Span[] }[] = [];
+/** The traces of adding product 3 to the cart before each checkout. */
+const additions: string[] = [];
 
 // Set up by the first test: node:test runs the file's before() hooks concurrently, so one
 // here would start before useDemo's Skein is up.
@@ -36,20 +38,24 @@ async function setUpOnce(): Promise<void> {
 
 async function sendTraces(): Promise<void> {
   const { skein, demo } = running;
+  // First, so a missing build fails the file at once, naming where it should be.
+  lens = await startZipkinLens(skein.zipkinUrl);
   for (const [folder, file] of [['captured', 'nonjs-zipkin-1.json'], ['zipkin', 'yelp.json']]) {
     const body = JSON.stringify(rebasedZipkinSpans(testdataFile(folder, file), 5 * 60_000));
     const res = await fetch(`${skein.zipkinUrl}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     assert.equal(res.status, 202, `${file}: ${await res.text()}`);
   }
   for (let i = 0; i < 2; i++) {
-    const placed = await checkout(demo.urls.frontend, USER, [3]);
+    const added = await shop(demo.urls.frontend, 'POST', '/api/cart/items', { user: USER, productId: 3, quantity: 1 });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    additions.push(added.traceId);
+    const placed = await checkout(demo.urls.frontend, USER, []);
     assert.equal(placed.status, 200, JSON.stringify(placed.body));
     checkouts.push({ traceId: placed.traceId, spans: [] });
   }
   for (const c of checkouts) c.spans = await wholeTrace(c.traceId);
   await waitForTrace(skein, GO_ZIPKIN_TRACE, (spans) => spans.length === 2, 'the Go zipkin capture');
   await waitForTrace(skein, YELP_TRACE, (spans) => spans.length === 16, "Yelp's trace");
-  lens = await startZipkinLens(skein.zipkinUrl);
 }
 after(async () => lens?.close());
 
@@ -114,11 +120,14 @@ test('search by service lists its traces with their span counts', async () => {
   });
 });
 
-test('search by service, span name and tag (annotationQuery) lists both checkouts', async () => {
+test('search by service, span name and tags (annotationQuery, a string and an int attribute) lists what the tests sent', async () => {
   await onPage(async (page) => {
     const { rows, request } = await searchPage(page, { serviceName: 'frontend', spanName: 'POST /api/checkout', annotationQuery: `app.user.id=${USER}` });
     assert.deepEqual(ids(rows).sort(), checkouts.map((c) => c.traceId).sort(), `rows of ${request}`);
     for (const row of rows) assert.equal(row.root, 'frontend: POST /api/checkout');
+    // app.product.id is an int attribute: Zipkin shows it as the tag "3", and finds it so.
+    const byProduct = await searchPage(page, { serviceName: 'frontend', spanName: 'POST /api/cart/items', annotationQuery: 'app.product.id=3' });
+    for (const id of additions) assert.ok(ids(byProduct.rows).includes(id), `cart addition ${id} found by ${byProduct.request}: ${ids(byProduct.rows)}`);
   });
 });
 
