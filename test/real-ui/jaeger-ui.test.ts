@@ -14,7 +14,9 @@ import { testdataFile } from '../support/testdata.ts';
 import { checkout, fetchTrace, Kind, search, shop, useDemo, waitForTrace, type Span } from '../demo/helpers.ts';
 import { eventually } from '../support/skein-process.ts';
 
-const running = useDemo({ rps: 4, seed: 11, env: { OTEL_BSP_SCHEDULE_DELAY: '200' } });
+/** Half of inventory's product listings fail, so that frontend has failed traces to find (the tests' own checkouts do not list products). */
+const FAILING_LISTINGS = 'error:service=inventory,operation=GET /products,rate=0.5';
+const running = useDemo({ rps: 4, seed: 11, faults: [FAILING_LISTINGS], env: { OTEL_BSP_SCHEDULE_DELAY: '200' } });
 const browser = useBrowser();
 
 /** The captures' traces: the Go zipkin client's id is 64-bit. */
@@ -63,6 +65,7 @@ async function sendTraces(): Promise<void> {
     checkouts.push({ traceId: placed.traceId, spans: [] });
   }
   for (const c of checkouts) c.spans = await wholeTrace(c.traceId);
+  await eventually(async () => ((await search(skein, { service: 'frontend', errors: 'true' })).length > 0 ? true : undefined), 'a failed product listing');
   await waitForTrace(skein, GO_ZIPKIN_TRACE, (spans) => spans.length === 2, 'the Go zipkin capture');
   await waitForTrace(skein, JAEGER_THRIFT_TRACE, (spans) => spans.length === 2, 'the Jaeger Thrift capture');
 }
@@ -91,6 +94,8 @@ interface ResultItem {
   title: string;
   idExcerpt: string;
   spans: number;
+  /** The "N Errors" tag, 0 when absent. */
+  errors: number;
 }
 
 /** Opens the search page with the query in its URL, as a link or the form leaves it, and reads the result list. */
@@ -103,6 +108,7 @@ async function searchPage(page: Page, query: Record<string, string>): Promise<Re
       title: item.querySelector('.ResultItemTitle--title .TraceName')!.textContent!.trim(),
       idExcerpt: item.querySelector('.ResultItemTitle--idExcerpt')?.textContent?.trim() ?? '',
       spans: Number([...item.querySelectorAll('.ant-tag')].map((tag) => /^(\d+) Spans?$/.exec(tag.textContent!.trim())?.[1]).find(Boolean)),
+      errors: Number([...item.querySelectorAll('.ant-tag')].map((tag) => /^(\d+) Errors?$/.exec(tag.textContent!.trim())?.[1]).find(Boolean) ?? 0),
     })),
   );
 }
@@ -139,6 +145,14 @@ test('search by tags: a string tag and a numeric (int attribute) tag', async () 
     // app.product.id is an int attribute; Jaeger tags are untyped text.
     const byProduct = await searchPage(page, { service: 'frontend', operation: 'POST /api/cart/items', tags: JSON.stringify({ 'app.product.id': '7' }) });
     assert.ok(ids(byProduct).includes(addedProduct7), `app.product.id=7 lists ${addedProduct7}: got ${ids(byProduct)}`);
+  });
+});
+
+test('search by error=true lists failed traces, each marked with its errors', async () => {
+  await onPage(async (page) => {
+    const items = await searchPage(page, { service: 'frontend', tags: JSON.stringify({ error: 'true' }) });
+    assert.ok(items.length > 0, 'failed product listings found');
+    for (const item of items) assert.ok(item.errors > 0, `${item.traceId} (${item.title}) shows its errors`);
   });
 });
 

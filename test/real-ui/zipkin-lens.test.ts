@@ -11,12 +11,14 @@ import { useBrowser } from '../support/browser.ts';
 import { docsScreenshot, rebasedZipkinSpans, startZipkinLens, withWatchedPage, type RealUiServer } from '../support/real-ui-server.ts';
 import { eventually } from '../support/skein-process.ts';
 import { testdataFile } from '../support/testdata.ts';
-import { checkout, fetchTrace, Kind, shop, useDemo, waitForTrace, type Span } from '../demo/helpers.ts';
+import { checkout, ERROR, fetchTrace, Kind, search, shop, useDemo, waitForTrace, type Span } from '../demo/helpers.ts';
 
 // What zipkin-server's ZIPKIN_AUTOCOMPLETE_KEYS would list; Skein lists none unless told.
 // Skein is started by useDemo with this process's environment.
 process.env.SKEIN_ZIPKIN_AUTOCOMPLETE_KEYS = 'app.user.id,http.method';
-const running = useDemo({ rps: 4, seed: 12, env: { OTEL_BSP_SCHEDULE_DELAY: '200' } });
+/** Half of inventory's product listings fail, so that frontend has failed traces to find (the tests' own checkouts do not list products). */
+const FAILING_LISTINGS = 'error:service=inventory,operation=GET /products,rate=0.5';
+const running = useDemo({ rps: 4, seed: 12, faults: [FAILING_LISTINGS], env: { OTEL_BSP_SCHEDULE_DELAY: '200' } });
 const browser = useBrowser();
 
 const GO_ZIPKIN_TRACE = '5fc9a53bb5b1ef26';
@@ -54,6 +56,7 @@ async function sendTraces(): Promise<void> {
     checkouts.push({ traceId: placed.traceId, spans: [] });
   }
   for (const c of checkouts) c.spans = await wholeTrace(c.traceId);
+  await eventually(async () => ((await search(skein, { service: 'frontend', errors: 'true' })).length > 0 ? true : undefined), 'a failed product listing');
   await waitForTrace(skein, GO_ZIPKIN_TRACE, (spans) => spans.length === 2, 'the Go zipkin capture');
   await waitForTrace(skein, YELP_TRACE, (spans) => spans.length === 16, "Yelp's trace");
 }
@@ -128,6 +131,17 @@ test('search by service, span name and tags (annotationQuery, a string and an in
     // app.product.id is an int attribute: Zipkin shows it as the tag "3", and finds it so.
     const byProduct = await searchPage(page, { serviceName: 'frontend', spanName: 'POST /api/cart/items', annotationQuery: 'app.product.id=3' });
     for (const id of additions) assert.ok(ids(byProduct.rows).includes(id), `cart addition ${id} found by ${byProduct.request}: ${ids(byProduct.rows)}`);
+  });
+});
+
+test('search by annotationQuery=error lists failed traces only', async () => {
+  await onPage(async (page) => {
+    const { rows, request } = await searchPage(page, { serviceName: 'frontend', annotationQuery: 'error' });
+    assert.ok(rows.length > 0, `failed product listings found by ${request}`);
+    for (const row of rows) {
+      const spans = (await fetchTrace(running.skein, row.traceId)) ?? [];
+      assert.ok(spans.some((s) => s.status?.code === ERROR), `${row.traceId} (${row.root}) has a failed span`);
+    }
   });
 });
 
