@@ -39,7 +39,9 @@ export const JAEGER_STORAGE_CAPABILITIES = { archiveStorage: false };
 
 /**
  * Zipkin server's /zipkin/config.json with its defaults (ZipkinUiConfiguration.writeConfig,
- * zipkin.ui.* properties; ZIPKIN_UI_DEFAULT_LOOKBACK is 15 minutes).
+ * zipkin.ui.* properties; ZIPKIN_UI_DEFAULT_LOOKBACK is 15 minutes). Served rather than left
+ * to 404: Lens parses the answer as JSON whatever its status, and a plain-text 404 leaves it
+ * a blank page ("not valid JSON"); only a JSON 404 body falls back to its defaults.
  */
 export const ZIPKIN_LENS_CONFIG = {
   environment: '',
