@@ -9,6 +9,7 @@
 import { spanKindName } from '../query/search-params.ts';
 import { StatusCode, type Attributes, type SpanLink, type SpanRow } from '../model/span.ts';
 import { traceIdAsSent } from '../query/trace-id.ts';
+import { isReceiverScopeName } from '../receive/wire-format.ts';
 import { plainAnyValue } from '../model/any-value.ts';
 
 export type JaegerTagType = 'string' | 'bool' | 'int64' | 'float64' | 'binary';
@@ -96,8 +97,10 @@ function jaegerSpan(row: SpanRow, processID: string): JaegerSpan {
     tags.push({ key: 'error', type: 'bool', value: true });
   }
   if (row.statusMessage) tags.push(stringTag('otel.status_description', row.statusMessage));
-  if (row.scope.name) tags.push(stringTag('otel.scope.name', row.scope.name));
-  if (row.scope.version) tags.push(stringTag('otel.scope.version', row.scope.version));
+  if (row.scope.name && !isReceiverScopeName(row.scope.name)) {
+    tags.push(stringTag('otel.scope.name', row.scope.name));
+    if (row.scope.version) tags.push(stringTag('otel.scope.version', row.scope.version));
+  }
   if (row.traceState) tags.push(stringTag('w3c.tracestate', row.traceState));
 
   return {

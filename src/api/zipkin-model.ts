@@ -27,7 +27,7 @@
 import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../model/span.ts';
 import { anyValueTagText, plainAnyValueText } from '../model/any-value.ts';
 import { traceIdAsSent } from '../query/trace-id.ts';
-import { ZIPKIN_SCOPE_NAME } from '../receive/zipkin-json.ts';
+import { isReceiverScopeName } from '../receive/wire-format.ts';
 
 export interface ZipkinEndpoint {
   serviceName?: string;
@@ -97,7 +97,7 @@ export function zipkinSpan(span: SpanRow): ZipkinSpan {
 
   const tags: Record<string, string> = {};
   for (const [key, value] of attributeMap(span.resource.attributes)) if (key !== 'service.name') tags[key] = stringOf(value);
-  if (span.scope.name !== '' && span.scope.name !== ZIPKIN_SCOPE_NAME) {
+  if (span.scope.name !== '' && !isReceiverScopeName(span.scope.name)) {
     tags['otel.scope.name'] = span.scope.name;
     if (span.scope.version !== '') tags['otel.scope.version'] = span.scope.version;
   }

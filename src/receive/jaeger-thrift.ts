@@ -120,7 +120,8 @@ const SPAN_KINDS: Readonly<Record<string, number>> = {
   internal: SpanKind.INTERNAL,
 };
 
-const DEFAULT_SCOPE_NAME = 'jaeger';
+/** The scope of spans whose tags name none. */
+export const JAEGER_SCOPE_NAME = 'jaeger';
 const ZERO_ID = '0000000000000000';
 
 export function decodeJaegerThrift(body: Uint8Array): DecodedBatch {
@@ -222,7 +223,7 @@ function decodeSpan(reader: ThriftReader, context: BatchContext): void {
   const tags: Tag[] = [];
   const events: SpanEvent[] = [];
   // The scope is only known once the tags are read (applySpanTags sets it).
-  const span = emptySpanRow(context.resource, scopeFor(context, DEFAULT_SCOPE_NAME, ''));
+  const span = emptySpanRow(context.resource, scopeFor(context, JAEGER_SCOPE_NAME, ''));
   span.spanId = ZERO_ID;
   for (;;) {
     const type = reader.fieldType();
@@ -383,7 +384,7 @@ function applySpanTags(span: SpanRow, tags: Tag[], context: BatchContext): void 
     else addTag(attributes, statusDescription);
   }
 
-  span.scope = scopeFor(context, scopeName ?? DEFAULT_SCOPE_NAME, scopeVersion ?? '');
+  span.scope = scopeFor(context, scopeName ?? JAEGER_SCOPE_NAME, scopeVersion ?? '');
 }
 
 function scopeFor(context: BatchContext, name: string, version: string): Scope {

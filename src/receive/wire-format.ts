@@ -3,8 +3,8 @@
 import type { DecodedBatch } from '../model/span.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { decodeOtlpProto } from './otlp-proto.ts';
-import { decodeJaegerThrift } from './jaeger-thrift.ts';
-import { decodeZipkinJson } from './zipkin-json.ts';
+import { decodeJaegerThrift, JAEGER_SCOPE_NAME } from './jaeger-thrift.ts';
+import { decodeZipkinJson, ZIPKIN_SCOPE_NAME } from './zipkin-json.ts';
 import { decodeZipkinProto } from './zipkin-proto.ts';
 import { decodeZipkinV1Json } from './zipkin-v1-json.ts';
 
@@ -50,4 +50,13 @@ export function decodePayload(format: number, payload: Buffer): DecodedBatch {
     default:
       throw new Error(`unknown wire format ${format}`);
   }
+}
+
+/**
+ * Whether a scope name is one a receiver gave spans whose sender named none (Zipkin and
+ * Jaeger clients have no scopes): a stand-in that the Zipkin and Jaeger answers leave out,
+ * so spans read back with the tags they were sent with.
+ */
+export function isReceiverScopeName(name: string): boolean {
+  return name === ZIPKIN_SCOPE_NAME || name === JAEGER_SCOPE_NAME;
 }

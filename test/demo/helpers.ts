@@ -89,6 +89,19 @@ export function waitForTrace(skein: SkeinProcess, traceId: string, ready: (spans
   }, `${what} (trace ${traceId})`, timeoutMs);
 }
 
+/** A shop trace once it is whole: its frontend root has arrived and its span count held still for 0.8 s. */
+export async function wholeTrace(skein: SkeinProcess, traceId: string): Promise<Span[]> {
+  let last = -1;
+  return eventually(async () => {
+    const spans = await fetchTrace(skein, traceId);
+    if (!spans?.some((s) => !s.parentSpanId && s.service === 'frontend')) return undefined;
+    const settled = spans.length === last;
+    last = spans.length;
+    if (!settled) await new Promise((r) => setTimeout(r, 800));
+    return settled ? spans : undefined;
+  }, `shop trace ${traceId} whole`);
+}
+
 /** Trace ids of the search, newest first. */
 export async function search(skein: SkeinProcess, params: Record<string, string>): Promise<string[]> {
   const query = new URLSearchParams({ lookback: '1h', ...params });

@@ -105,7 +105,6 @@ test('jaeger-client spans (tags, logs, a child, a FOLLOWS_FROM reference) read b
   assert.deepEqual(rootTags, [
     { key: 'cart.value', type: 'float64', value: 12.5 },
     { key: 'http.status_code', type: 'float64', value: 200 },
-    { key: 'otel.scope.name', type: 'string', value: 'jaeger' },
     { key: 'span.kind', type: 'string', value: 'server' },
   ]);
   assert.deepEqual(rootSpan.logs, [
@@ -125,7 +124,6 @@ test('jaeger-client spans (tags, logs, a child, a FOLLOWS_FROM reference) read b
   assert.deepEqual([...querySpan.tags].sort(byKey), [
     { key: 'db.system', type: 'string', value: 'sqlite' },
     { key: 'error', type: 'bool', value: true },
-    { key: 'otel.scope.name', type: 'string', value: 'jaeger' },
     { key: 'otel.status_code', type: 'string', value: 'ERROR' },
     { key: 'span.kind', type: 'string', value: 'client' },
   ]);

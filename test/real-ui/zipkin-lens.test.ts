@@ -11,7 +11,7 @@ import { useBrowser } from '../support/browser.ts';
 import { docsScreenshot, rebasedZipkinSpans, startZipkinLens, withWatchedPage, type RealUiServer } from '../support/real-ui-server.ts';
 import { eventually } from '../support/skein-process.ts';
 import { testdataFile } from '../support/testdata.ts';
-import { checkout, ERROR, fetchTrace, Kind, search, shop, useDemo, waitForTrace, type Span } from '../demo/helpers.ts';
+import { checkout, ERROR, fetchTrace, Kind, search, shop, useDemo, waitForTrace, wholeTrace, type Span } from '../demo/helpers.ts';
 
 // What zipkin-server's ZIPKIN_AUTOCOMPLETE_KEYS would list; Skein lists none unless told.
 // Skein is started by useDemo with this process's environment.
@@ -55,25 +55,12 @@ async function sendTraces(): Promise<void> {
     assert.equal(placed.status, 200, JSON.stringify(placed.body));
     checkouts.push({ traceId: placed.traceId, spans: [] });
   }
-  for (const c of checkouts) c.spans = await wholeTrace(c.traceId);
+  for (const c of checkouts) c.spans = await wholeTrace(skein, c.traceId);
   await eventually(async () => ((await search(skein, { service: 'frontend', errors: 'true' })).length > 0 ? true : undefined), 'a failed product listing');
   await waitForTrace(skein, GO_ZIPKIN_TRACE, (spans) => spans.length === 2, 'the Go zipkin capture');
   await waitForTrace(skein, YELP_TRACE, (spans) => spans.length === 16, "Yelp's trace");
 }
 after(async () => lens?.close());
-
-/** A trace is whole once its span count holds still for a second after the root arrived. */
-async function wholeTrace(traceId: string): Promise<Span[]> {
-  let last = -1;
-  return eventually(async () => {
-    const spans = await fetchTrace(running.skein, traceId);
-    if (!spans?.some((s) => !s.parentSpanId && s.service === 'frontend')) return undefined;
-    const settled = spans.length === last;
-    last = spans.length;
-    if (!settled) await new Promise((r) => setTimeout(r, 800));
-    return settled ? spans : undefined;
-  }, `checkout trace ${traceId} whole`);
-}
 
 async function onPage(run: (page: Page) => Promise<void>, options?: Parameters<typeof withWatchedPage>[2]) {
   await setUpOnce();
