@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { dependencyPaths, type DependencyPath } from '../analyze/dependency-paths.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseTime } from '../query/search-params.ts';
 import type { SpanStore } from '../store/span-store.ts';
-import { jaegerErrorHandler } from './jaeger-envelope.ts';
+import { jaegerErrorHandler, jaegerJson } from './jaeger-envelope.ts';
 
 /** Traces read per graph (a stable sample of the window's when it has more): enough for the paths a window shows. */
 const DDG_TRACES = 1000;
@@ -25,7 +25,7 @@ export function jaegerDeepDependencies(store: SpanStore, logger?: Logger): Hono 
     const [startNs, endNs] = window(c);
     const spans = await store.readSpans({ startNs, endNs, maxTraces: DDG_TRACES });
     const paths = dependencyPaths(spans, { service, operation: c.req.query('operation') || undefined });
-    return c.json({ dependencies: paths.map(ddgPath) });
+    return jaegerJson(c, { dependencies: paths.map(ddgPath) });
   };
   app.get('/analytics/v1/dependencies', answer);
   app.get('/api/deep-dependencies', answer);

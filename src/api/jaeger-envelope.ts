@@ -22,15 +22,19 @@ export function failure(code: number, msg: string): Envelope<null> {
   return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
 }
 
-/**
- * A successful answer in the envelope. `?prettyPrint` (any value but 'false') indents it
- * with 4 spaces, as jaeger-query's writeJSON does on every API answer (errors stay compact,
- * as upstream's are).
- */
+/** A successful answer in the envelope, as jaegerJson writes it. */
 export function answer(c: Context, data: unknown): Response {
+  return jaegerJson(c, ok(data));
+}
+
+/**
+ * A successful answer as jaeger-query's writeJSON writes every one: `?prettyPrint` (any
+ * value but 'false') indents it with 4 spaces (errors stay compact, as upstream's are).
+ */
+export function jaegerJson(c: Context, body: unknown): Response {
   const pretty = c.req.query('prettyPrint');
-  if (!pretty || pretty === 'false') return c.json(ok(data));
-  return c.body(JSON.stringify(ok(data), null, 4), 200, { 'Content-Type': 'application/json' });
+  if (!pretty || pretty === 'false') return c.json(body);
+  return c.body(JSON.stringify(body, null, 4), 200, { 'Content-Type': 'application/json' });
 }
 
 export function jaegerErrorHandler(what: string, logger?: Logger): ErrorHandler {

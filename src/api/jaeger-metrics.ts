@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { ParamError, parseParam, parseSpanKind } from '../query/search-params.ts';
 import { SpanKind } from '../model/span.ts';
 import type { RedRow, SpanStore } from '../store/span-store.ts';
-import { answer, jaegerErrorHandler } from './jaeger-envelope.ts';
+import { answer, jaegerErrorHandler, jaegerJson } from './jaeger-envelope.ts';
 
 /** jaeger-query's defaults (cmd/query/app/default_params.go), in ms. */
 const DEFAULT_LOOKBACK_MS = 3_600_000n;
@@ -54,21 +54,21 @@ export function jaegerMetricsApi(store: SpanStore, logger?: Logger): Hono {
     const query = parseMetricsQuery(c);
     const series = await readSeries(store, query, [quantile]);
     const msAtQuantile = (row: RedRow) => row.quantilesNs![0] / 1e6;
-    return c.json(metricFamily(query, 'latencies', `${quantile.toFixed(2)}th quantile latency`, series, msAtQuantile, false));
+    return jaegerJson(c, metricFamily(query, 'latencies', `${quantile.toFixed(2)}th quantile latency`, series, msAtQuantile, false));
   });
 
   app.get('/api/metrics/calls', async (c) => {
     const query = parseMetricsQuery(c);
     const seconds = Number(query.stepNs) / 1e9;
     const callsPerSecond = (row: RedRow) => row.count / seconds;
-    return c.json(metricFamily(query, 'call_rate', 'calls/sec', await readSeries(store, query), callsPerSecond, true));
+    return jaegerJson(c, metricFamily(query, 'call_rate', 'calls/sec', await readSeries(store, query), callsPerSecond, true));
   });
 
   app.get('/api/metrics/errors', async (c) => {
     const query = parseMetricsQuery(c);
     const errorRatio = (row: RedRow) => row.errors / row.count;
     const help = 'error rate, computed as a fraction of errors/sec over calls/sec';
-    return c.json(metricFamily(query, 'error_rate', help, await readSeries(store, query), errorRatio, false));
+    return jaegerJson(c, metricFamily(query, 'error_rate', help, await readSeries(store, query), errorRatio, false));
   });
 
   // jaeger-query answers the min step in its structuredResponse envelope, in ms.

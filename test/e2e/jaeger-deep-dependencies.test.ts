@@ -75,6 +75,11 @@ describe('Jaeger deep dependencies', () => {
     assert.deepEqual(await get('/api/deep-dependencies?service=checkout'), { status: 200, body: { dependencies: [toCart, toInventory, toHealth] } });
   });
 
+  it('?prettyPrint indents the answer with 4 spaces, as jaeger-query writes its answers', async () => {
+    const pretty = await (await fetch(`${skein.httpUrl}/api/deep-dependencies?service=checkout&prettyPrint=true`)).text();
+    assert.equal(pretty, JSON.stringify({ dependencies: [toCart, toInventory, toHealth] }, null, 4));
+  });
+
   it('a focal operation or a downstream service keeps only the paths through it', async () => {
     assert.deepEqual((await get(`/api/deep-dependencies?service=checkout&operation=${encodeURIComponent('GET /health')}`)).body, { dependencies: [toHealth] });
     assert.deepEqual((await get('/api/deep-dependencies?service=inventory')).body, { dependencies: [toInventory] });

@@ -172,6 +172,12 @@ test('unknown services and empty windows have no series', async () => {
   assert.deepEqual(earlier.metrics, []);
 });
 
+test('?prettyPrint indents the metric families with 4 spaces, as jaeger-query writes every answer', async () => {
+  const compact = await getJson(`/api/metrics/calls?service=jm-shop&${WINDOW}`);
+  const res = await fetch(`${skein.httpUrl}/api/metrics/calls?service=jm-shop&${WINDOW}&prettyPrint=true`);
+  assert.equal(await res.text(), JSON.stringify(compact, null, 4));
+});
+
 test('minstep in the structuredResponse envelope, in ms', async () => {
   assert.deepEqual(await getJson('/api/metrics/minstep'), { data: 1, total: 0, limit: 0, offset: 0, errors: null });
 });
