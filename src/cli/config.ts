@@ -59,7 +59,7 @@ export class ConfigError extends Error {}
 
 export function usage(): string {
   const lines = settings.map(
-    (s) => `  --${s.flag.padEnd(18)} ${s.help} [${s.env}, default ${s.default}]`,
+    (s) => `  --${s.flag.padEnd(18)} ${s.help} [${s.env}, default ${s.default || 'none'}]`,
   );
   return [
     'Usage: skein serve [options]',

@@ -60,3 +60,13 @@ test('help lists every flag with its environment variable', () => {
   assert.ok(text.includes('SKEIN_DATA_DIR'));
   assert.ok(text.includes('SKEIN_TEMPO_PORT'));
 });
+
+test('Zipkin autocomplete keys: none by default; a comma-separated flag or variable, or a list in the config file', () => {
+  assert.deepEqual(loadConfig([], {}).zipkinAutocompleteKeys, []);
+  assert.deepEqual(loadConfig(['--zipkin-autocomplete-keys', 'http.method, app.user.id,'], {}).zipkinAutocompleteKeys, ['http.method', 'app.user.id']);
+  assert.deepEqual(loadConfig([], { SKEIN_ZIPKIN_AUTOCOMPLETE_KEYS: 'env.key' }).zipkinAutocompleteKeys, ['env.key']);
+  const file = join(mkdtempSync(join(tmpdir(), 'skein-config-')), 'skein.yaml');
+  writeFileSync(file, 'zipkin-autocomplete-keys:\n  - region\n  - app.user.id\n');
+  assert.deepEqual(loadConfig(['--config', file], {}).zipkinAutocompleteKeys, ['region', 'app.user.id']);
+  assert.match(usage(), /--zipkin-autocomplete-keys .*default none\]/);
+});
