@@ -51,6 +51,11 @@ import type { ClickHouseTransport, Row } from './transport.ts';
 const ZERO_HIGH_HALF = '0'.repeat(16);
 /** Most traces one 64-bit id is taken to mean; more would be a collision, not a trace. */
 const MAX_LOW_HALF_MATCHES = 10;
+/**
+ * Most trace ids one trace read names. Each id is spelled twice in the query (~90 bytes),
+ * and a query longer than max_query_size (256 KiB by default, on 18.16 too) is refused.
+ */
+const MAX_IDS_PER_QUERY = 1000;
 /** Attributes that name the peer of a CLIENT or PRODUCER span, most specific first. */
 const PEER_ATTRIBUTES = ['peer.service', 'db.name', 'db.system', 'server.address', 'net.peer.name'];
 
@@ -80,6 +85,10 @@ export class ClickHouseStore implements SpanStore {
     return this.readTrace(traceId, SPAN_READ);
   }
 
+  getTraces(traceIds: readonly string[]): Promise<SpanRow[][]> {
+    return this.readTraces(traceIds, SPAN_READ);
+  }
+
   getTraceOutline(traceId: string): Promise<SpanOutline[]> {
     return this.readTrace(traceId, OUTLINE_READ);
   }
@@ -94,53 +103,76 @@ export class ClickHouseStore implements SpanStore {
     return [...new Set(spans.map((span) => span.spanId))];
   }
 
-  /**
-   * The trace's rows where `condition` holds, read as `columns` says. A 64-bit id (high
-   * half zero) that matches no trace exactly reads the traces whose low half it is: this
-   * scans the trace index's ids (16 bytes a trace), so only when the exact lookup found
-   * nothing.
-   */
-  private async readTrace<T extends { startNs: bigint }>(traceId: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
-    const id = traceId.toLowerCase();
-    const spans = await this.readOneTrace(id, columns, condition);
-    if (spans.length > 0 || !id.startsWith(ZERO_HIGH_HALF)) return spans;
-    const ids = await this.transport.query(`
-SELECT DISTINCT lower(hex(trace_id)) AS trace_id_hex
-FROM ${TRACE_INDEX_TABLE}
-WHERE substring(trace_id, 9, 8) = ${sqlHexBytes(id.slice(16), 8)}
-ORDER BY trace_id_hex
-LIMIT ${MAX_LOW_HALF_MATCHES}`);
-    const traces = await Promise.all(ids.map((row) => this.readOneTrace(row.trace_id_hex as string, columns, condition)));
-    return traces.flat().sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+  private async readTrace<T extends TraceRow>(traceId: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
+    const [spans] = await this.readTraces([traceId], columns, condition);
+    return spans!;
   }
 
   /**
-   * One query: the trace index gives the days and the time range the trace's spans
-   * started in, so only those partitions and those time buckets of the spans' sorting
-   * key, (bucket, trace_id), are read, never the whole table; inside a bucket the
-   * trace's spans are contiguous.
+   * The rows of each trace asked for where `condition` holds, read as `columns` says;
+   * element i answers traceIds[i] (see SpanStore.getTraces). One query for the ids as
+   * given (per MAX_IDS_PER_QUERY of them). A 64-bit id (high half zero) that matched no
+   * trace exactly then reads the traces whose low half it is, in one more query for all
+   * such ids: that scans the trace index's ids (16 bytes a trace), so only when the exact
+   * read found nothing.
+   */
+  private async readTraces<T extends TraceRow>(traceIds: readonly string[], columns: SpanRead<T>, condition?: string): Promise<T[][]> {
+    const ids = traceIds.map((id) => id.toLowerCase());
+    // Every literal is made before anything is read, so one malformed id reads nothing.
+    const exactIds = [...new Set(ids)].map((id) => sqlHexBytes(id, 16));
+    const exactSets = chunks(exactIds, MAX_IDS_PER_QUERY).map((literals) => `(${literals.join(', ')})`);
+    const exact = groupBy(await this.readTraceSets(exactSets, columns, condition), (row) => row.traceId);
+
+    const lowHalves = [...new Set(ids.filter((id) => !exact.has(id) && isPadded64BitId(id)).map((id) => id.slice(16)))];
+    const lowHalfSets = chunks(lowHalves, MAX_IDS_PER_QUERY).map(
+      (halves) => `(
+    SELECT trace_id FROM ${TRACE_INDEX_TABLE}
+    WHERE substring(trace_id, 9, 8) IN (${halves.map((half) => sqlHexBytes(half, 8)).join(', ')})
+    GROUP BY trace_id
+    ORDER BY trace_id
+    LIMIT ${MAX_LOW_HALF_MATCHES} BY substring(trace_id, 9, 8))`,
+    );
+    const byLowHalf = groupBy(await this.readTraceSets(lowHalfSets, columns, condition), (row) => row.traceId.slice(16));
+    // Rows come by trace id, then start: a stable sort by start merges one low half's traces.
+    for (const rows of byLowHalf.values()) rows.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+
+    return ids.map((id) => exact.get(id) ?? (isPadded64BitId(id) ? byLowHalf.get(id.slice(16)) : undefined) ?? []);
+  }
+
+  /** readTraceSet over each id set, one query each, rows concatenated. */
+  private async readTraceSets<T>(idSets: string[], columns: SpanRead<T>, condition?: string): Promise<T[]> {
+    return (await Promise.all(idSets.map((idSet) => this.readTraceSet(idSet, columns, condition)))).flat();
+  }
+
+  /**
+   * One query over the traces of `idSet` (SQL for IN: a list of id literals or a
+   * subquery): the trace index gives the days and the time range their spans started in,
+   * so only those partitions and those time buckets of the spans' sorting key,
+   * (bucket, trace_id), are read, never the whole table. Inside a bucket a trace's spans
+   * are contiguous, and ClickHouse skips the granules of that bucket whose trace id range
+   * holds none of the set, so traces far apart in time cost their granules, not the time
+   * between them.
    *
    * Duplicates are dropped: the WAL replays a batch when the process died between the
    * store write and its checkpoint (at-least-once), so a span can be stored twice. One
    * row per (span_id, kind, start_ns) stays; kind because a Zipkin shared span (client
    * and server halves under one span id) is two spans.
    */
-  private async readOneTrace<T>(traceId: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
-    const id = sqlHexBytes(traceId, 16);
+  private async readTraceSet<T>(idSet: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
     const bytes = await this.transport.queryRowBinary(`
 WITH (
   SELECT (min(first_day), max(last_day), min(first_start_ns), max(last_ns))
   FROM ${TRACE_INDEX_TABLE}
-  WHERE trace_id = ${id}
+  WHERE trace_id IN ${idSet}
 ) AS bounds
 SELECT ${columns.select}
 FROM ${SPANS_TABLE}
 WHERE start_date BETWEEN bounds.1 AND bounds.2
   AND ${TIME_BUCKET_EXPRESSION} BETWEEN intDiv(bounds.3, ${TIME_BUCKET_NS}) AND intDiv(bounds.4, ${TIME_BUCKET_NS})
   AND start_ns BETWEEN bounds.3 AND bounds.4
-  AND trace_id = ${id}${condition === undefined ? '' : `\n  AND (${condition})`}
-ORDER BY start_ns, span_id, kind
-LIMIT 1 BY span_id, kind, start_ns`);
+  AND trace_id IN ${idSet}${condition === undefined ? '' : `\n  AND (${condition})`}
+ORDER BY trace_id, start_ns, span_id, kind
+LIMIT 1 BY trace_id, span_id, kind, start_ns`);
     return readRows(bytes, columns);
   }
 
@@ -622,6 +654,30 @@ function spanTextContains(text: string): string {
     `arrayExists(n -> ${contains('n')}, event_names)`,
     ...attributes,
   ].join('\n    OR ');
+}
+
+/** What a trace read needs of each row: the trace it belongs to, and its start. */
+type TraceRow = { traceId: string; startNs: bigint };
+
+/** Rows grouped by a key, each group in the rows' order. */
+function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [row]);
+    else group.push(row);
+  }
+  return groups;
+}
+
+const isPadded64BitId = (id: string) => id.startsWith(ZERO_HIGH_HALF);
+
+/** An id list cut into lists of at most `size`, each one query's worth. */
+function chunks<T>(items: T[], size: number): T[][] {
+  const lists: T[][] = [];
+  for (let i = 0; i < items.length; i += size) lists.push(items.slice(i, i + size));
+  return lists;
 }
 
 function compare(a: string, b: string): number {

@@ -526,11 +526,12 @@ export const OUTLINE_READ: SpanRead<SpanOutline> = {
 };
 
 /** The least a trace read selects: what orders its spans and drops duplicates. */
-export const SPAN_KEY_READ: SpanRead<{ spanId: string; startNs: bigint }> = {
-  select: 'span_id, kind, start_ns',
+export const SPAN_KEY_READ: SpanRead<{ traceId: string; spanId: string; startNs: bigint }> = {
+  select: 'trace_id, span_id, kind, start_ns',
   read(reader) {
+    const traceId = reader.hexId(16);
     const spanId = reader.hexId(8);
     reader.int32();
-    return { spanId, startNs: reader.uint64() };
+    return { traceId, spanId, startNs: reader.uint64() };
   },
 };

@@ -176,6 +176,15 @@ export interface SpanStore {
    * be part of a trace that others report with 128-bit ids.
    */
   getTrace(traceId: string): Promise<SpanRow[]>;
+  /**
+   * getTrace for many ids in one read: element i is exactly what getTrace(traceIds[i])
+   * answers (same id rules, including the low-64-bit fallback of a padded 64-bit id; start
+   * order; duplicates of at-least-once delivery removed), so the answer is as long as the
+   * list and in its order, [] for an unknown id. An id asked twice, in any case, gets its
+   * trace at both places. One malformed id rejects the whole call with a RangeError before
+   * anything is read. For searches that return whole traces: one store call, not one per hit.
+   */
+  getTraces(traceIds: readonly string[]): Promise<SpanRow[][]>;
   /** getTrace's spans (same id rules, same order) as outlines. */
   getTraceOutline(traceId: string): Promise<SpanOutline[]>;
   /** The trace's spans with this span id (same id rules): one, or a Zipkin shared span's two halves. */

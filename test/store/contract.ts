@@ -676,6 +676,88 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await store.getTrace(`${'d'.repeat(16)}${low}`), [], 'a 128-bit id matches exactly only');
     });
 
+    describe('getTraces', () => {
+      it('answers each id as getTrace does, in the order asked: traces far apart in time, unknown and repeated ids', async () => {
+        const early = slot();
+        const late = slot();
+        const [a, b, c] = [newTraceId(), newTraceId(), newTraceId()];
+        const aRoot = span({ traceId: a, service: `${early.prefix}a`, startNs: early.start + 5n * MS });
+        const aChild = span({ traceId: a, service: `${early.prefix}a`, startNs: early.start + 3n * MS, parentSpanId: aRoot.spanId });
+        const bSpan = span({ traceId: b, service: `${late.prefix}b`, startNs: late.start + 20n * MS, kind: SpanKind.SERVER });
+        // c spreads over two days, written in two batches.
+        const cFirst = span({ traceId: c, service: `${late.prefix}c`, startNs: late.start });
+        const cNextDay = span({ traceId: c, service: `${late.prefix}c`, startNs: late.start + DAY, parentSpanId: cFirst.spanId });
+        await store.writeBatch([aRoot, bSpan, cNextDay, aChild]);
+        await store.writeBatch([cFirst]);
+        const unknown = newTraceId();
+
+        const traces = await store.getTraces([b, unknown, a.toUpperCase(), c, b]);
+        assert.deepStrictEqual(traces, [[bSpan], [], [aChild, aRoot], [cFirst, cNextDay], [bSpan]]);
+        assert.deepStrictEqual(traces, await Promise.all([b, unknown, a, c, b].map((id) => store.getTrace(id))), 'what getTrace answers');
+        assert.deepStrictEqual(await store.getTraces([a, `${a.slice(0, 16)}${a.slice(16).toUpperCase()}`]), [[aChild, aRoot], [aChild, aRoot]], 'one id asked in two cases');
+        assert.deepStrictEqual(await store.getTraces([unknown]), [[]]);
+        assert.deepStrictEqual(await store.getTraces([]), []);
+      });
+
+      it('rejects the whole call when one id is malformed', async () => {
+        const { start, prefix } = slot();
+        const traceId = newTraceId();
+        await store.writeBatch([span({ traceId, service: `${prefix}fine`, startNs: start })]);
+        await assert.rejects(store.getTraces([traceId, "'); DROP TABLE spans; --"]), RangeError);
+        await assert.rejects(store.getTraces([traceId, traceId.slice(1)]), RangeError, 'an id one digit short');
+      });
+
+      it('reads rows written twice once, and keeps both halves of a shared span', async () => {
+        const { start, prefix } = slot();
+        const [replayed, other] = [newTraceId(), newTraceId()];
+        const root = span({ traceId: replayed, service: `${prefix}replayed`, startNs: start + MS });
+        const client = span({ traceId: replayed, service: `${prefix}replayed`, startNs: start + 2n * MS, parentSpanId: root.spanId, kind: SpanKind.CLIENT });
+        const server = { ...span({ traceId: replayed, service: `${prefix}server`, startNs: start + 2n * MS, parentSpanId: root.spanId, kind: SpanKind.SERVER }), spanId: client.spanId };
+        const otherSpan = span({ traceId: other, service: `${prefix}other`, startNs: start + 3n * MS });
+        await store.writeBatch([root, client, server, otherSpan]);
+        await store.writeBatch([root, client, server, otherSpan]);
+
+        const [replayedSpans, otherSpans] = await store.getTraces([replayed, other]);
+        assert.equal(replayedSpans?.length, 3);
+        assert.deepStrictEqual(replayedSpans[0], root);
+        assert.deepStrictEqual(replayedSpans.slice(1).sort((x, y) => x.kind - y.kind), [server, client], 'both halves of the shared span');
+        assert.deepStrictEqual(otherSpans, [otherSpan]);
+      });
+
+      it('finds 128-bit traces by padded 64-bit ids, an exact 64-bit trace first', async () => {
+        const { start, prefix } = slot();
+        const [wideLow, narrowLow] = [newSpanId(), newSpanId()];
+        const wide = span({ traceId: `${'c'.repeat(16)}${wideLow}`, service: `${prefix}wide`, startNs: start + 2n * MS });
+        const wider = span({ traceId: `${'e'.repeat(16)}${wideLow}`, service: `${prefix}wide`, startNs: start + MS });
+        // narrowLow has both a 128-bit trace and an exact 64-bit one.
+        const shadowed = span({ traceId: `${'c'.repeat(16)}${narrowLow}`, service: `${prefix}shadowed`, startNs: start });
+        const narrow = span({ traceId: `${'0'.repeat(16)}${narrowLow}`, service: `${prefix}narrow`, startNs: start });
+        const plain = span({ traceId: newTraceId(), service: `${prefix}plain`, startNs: start });
+        await store.writeBatch([wide, wider, shadowed, narrow, plain]);
+
+        const padded = `${'0'.repeat(16)}${wideLow}`;
+        const asked = [plain.traceId, padded.toUpperCase(), narrow.traceId, `${'d'.repeat(16)}${wideLow}`, `${'0'.repeat(16)}${newSpanId()}`, padded];
+        const traces = await store.getTraces(asked);
+        assert.deepStrictEqual(traces, [[plain], [wider, wide], [narrow], [], [], [wider, wide]], 'both 128-bit traces, in start order; 128-bit ids match exactly only');
+        assert.deepStrictEqual(traces, await Promise.all(asked.map((id) => store.getTrace(id))), 'what getTrace answers');
+      });
+
+      it('reads a large list: 1200 ids, 1000 of them written traces', async () => {
+        const { start, prefix } = slot();
+        const written = Array.from({ length: 1000 }, (_, i) => {
+          const traceId = newTraceId();
+          const startNs = start + BigInt(i) * 3n * SECOND; // spread over most of the hour, across time buckets
+          const root = span({ traceId, service: `${prefix}many`, startNs, name: `op ${i}` });
+          return [root, span({ traceId, service: `${prefix}many`, startNs: startNs + MS, parentSpanId: root.spanId })];
+        });
+        await store.writeBatch(written.flat().reverse());
+        const asked = written.map((spans) => spans[0]!.traceId);
+        for (let i = 0; i < 200; i++) asked.splice(i * 6, 0, newTraceId()); // unknown ids throughout the list
+        const expected = asked.map((id) => written.find((spans) => spans[0]!.traceId === id) ?? []);
+        assert.deepStrictEqual(await store.getTraces(asked), expected);
+      });
+    });
+
     it('aggregates calls between services, to uninstrumented peers and across a message link', async () => {
       const { start, end, prefix } = slot();
       const [gateway, checkout, cart, inventory, shipping] = ['gateway', 'checkout', 'cart', 'inventory', 'shipping'].map((s) => prefix + s);
