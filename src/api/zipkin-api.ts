@@ -174,13 +174,16 @@ function required(c: Context, name: string): string {
   return value;
 }
 
-/** Whole traces, in the order given; unknown ones are left out. */
+/** Whole traces, in the order given, in one store read; unknown ones are left out. */
 async function loadTraces(store: SpanStore, traceIds: string[]): Promise<ZipkinSpan[][]> {
-  const traces = await Promise.all(traceIds.map((id) => store.getTrace(id)));
-  return traces.filter((spans) => spans.length > 0).map(zipkinSpans);
+  return (await store.getTraces(traceIds)).filter((spans) => spans.length > 0).map(zipkinSpans);
 }
 
-/** The first `limit` of the traces (in the order given) with a span that `shows`, read `limit` at a time. */
+/**
+ * The first `limit` of the traces (in the order given) with a span that `shows`, read
+ * `limit` at a time (one store read each): the first read is usually enough, and the
+ * rest of the candidates are never read.
+ */
 async function tracesShowing(
   store: SpanStore,
   traceIds: string[],
@@ -189,7 +192,7 @@ async function tracesShowing(
 ): Promise<ZipkinSpan[][]> {
   const found: ZipkinSpan[][] = [];
   for (let i = 0; i < traceIds.length && found.length < limit; i += limit) {
-    const traces = await Promise.all(traceIds.slice(i, i + limit).map((id) => store.getTrace(id)));
+    const traces = await store.getTraces(traceIds.slice(i, i + limit));
     for (const rows of traces) {
       const printed = zipkinSpans(rows);
       if (found.length < limit && rows.some((row, j) => shows(row, printed[j]))) found.push(printed);
