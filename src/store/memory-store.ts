@@ -2,8 +2,9 @@
 // run against it by contract-memory.test.ts) and a fast backend for API tests and for
 // trying Skein out. Plain data and plain loops, to be read beside the interface's doc
 // comments. Where the interface leaves a choice open and ClickHouseStore's SQL makes it
-// (which root names a trace, how quantiles interpolate, how a double reads as text),
-// this makes the same choice and says so. Nothing survives the process.
+// (how quantiles interpolate, how a double reads as text, which span a dependency takes
+// its parent's service from), this makes the same choice and says so. Nothing survives
+// the process.
 //
 // Spans are trusted to follow the model (src/model/span.ts): ids in lowercase hex, ''
 // for no parent, as every receiver makes them.
@@ -449,13 +450,13 @@ function compareValues<T extends string | bigint | number | boolean>(value: T, o
 }
 
 /**
- * The trace's summary from all of its spans. The root is a span without a parent; of
- * several, the one with the greatest service name, as ClickHouseStore's max(root_service).
+ * The trace's summary from all of its spans (in start order). The root is the first span
+ * without a parent. ClickHouseStore takes any root of a batch and the greatest service's
+ * across batches; the two differ only for a trace with several roots.
  */
 function traceSummary(traceId: string, spans: SpanRow[]): TraceSummary {
-  const roots = spans.filter((span) => span.parentSpanId === '');
-  const root = roots.reduce<SpanRow | undefined>((best, span) => (best === undefined || compareText(span.serviceName, best.serviceName) > 0 ? span : best), undefined);
-  const startNs = spans[0].startNs; // spans are in start order
+  const root = spans.find((span) => span.parentSpanId === '');
+  const startNs = spans[0].startNs;
   // A span that ends before it starts still ends the trace no earlier than its start.
   const lastNs = spans.reduce((last, span) => maxBigInt(last, maxBigInt(span.startNs, span.endNs)), startNs);
   return {

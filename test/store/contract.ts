@@ -953,5 +953,38 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       await store.writeBatch(spans.slice(2));
       assert.deepStrictEqual(await store.getTrace(traceId), byStart(spans));
     });
+
+    it('shows a double as one text everywhere: shortest digits, exponents without +, nan, inf, -0', async () => {
+      const { start, end, prefix } = slot();
+      const doubles = [0.1 + 0.2, 1e21, 1e300, 1e-7, 5e-324, NaN, Infinity, -Infinity, -0, 0, 1234567];
+      const spans = doubles.map((value, i) =>
+        span({ traceId: newTraceId(), service: `${prefix}doubles`, startNs: start + BigInt(i) * SECOND, attributes: attributes({ dbl: { value } }) }),
+      );
+      await store.writeBatch(spans);
+      assert.deepStrictEqual(await store.listAttributeValues('span', 'value', start, end, 100), [
+        '-0', '-inf', '0', '0.30000000000000004', '1234567', '1e-7', '1e21', '1e300', '5e-324', 'inf', 'nan',
+      ]);
+      assert.deepStrictEqual(await store.findSpans(spans[2]!.traceId, 'value=1e300'), [spans[2]!.spanId], 'findSpans reads the same text');
+      assert.deepStrictEqual(await store.findSpans(spans[5]!.traceId, 'value=NaN'), [spans[5]!.spanId], 'in any case');
+    });
+
+    it('interpolates the percentiles of calls between services, as RED metrics do', async () => {
+      const { start, end, prefix } = slot();
+      const [caller, callee] = [`${prefix}caller`, `${prefix}callee`];
+      await store.writeBatch(
+        [10n, 70n, 30n, 45n, 20n].flatMap((ms, i) => {
+          const traceId = newTraceId();
+          const client = span({ traceId, service: caller, startNs: start + BigInt(i) * SECOND, durationNs: (ms + 2n) * MS, kind: SpanKind.CLIENT });
+          const statusCode = i === 1 ? StatusCode.ERROR : StatusCode.UNSET;
+          return [client, span({ traceId, service: callee, startNs: client.startNs + MS, durationNs: ms * MS, kind: SpanKind.SERVER, parentSpanId: client.spanId, statusCode })];
+        }),
+      );
+      const calls = await store.serviceCalls(start, end);
+      // Between the sorted callee durations 10, 20, 30, 45, 70 ms (level × 4 is the index), to the ns.
+      assert.deepStrictEqual(
+        calls.map((c) => ({ ...c, p50Ns: Math.round(c.p50Ns), p95Ns: Math.round(c.p95Ns), p99Ns: Math.round(c.p99Ns) })),
+        [{ caller, callee, calleeKind: 'service', calls: 5, errors: 1, p50Ns: 30e6, p95Ns: 65e6, p99Ns: 69e6 }],
+      );
+    });
   });
 }
