@@ -37,7 +37,7 @@ const MAX_LOW_HALF_MATCHES = 10;
 /** Attributes that name the peer of a CLIENT or PRODUCER span, most specific first (see ServiceCalls). */
 const PEER_ATTRIBUTES = ['peer.service', 'db.name', 'db.system', 'server.address', 'net.peer.name'];
 
-/** What encode makes here: a copy of the spans, taken then as ClickHouseStore takes its bytes then. */
+/** What encode makes here: a copy of the spans as they were when encoded, as ClickHouseStore's bytes are. */
 interface CopiedSpans extends EncodedSpans {
   spans: SpanRow[];
 }
