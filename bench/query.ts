@@ -1,12 +1,17 @@
 // npm run bench:query [-- --spans 1000000] [--batch 50000] [--storage chdb|<url>] [--dir <chdb dir to keep>]
 // Writes synthetic spans into a fresh store in batches, then reports ingest spans/s (and
 // how much of it is RowBinary encoding), bytes per span on disk, trace-by-id p50/p99 over
-// 200 random ids, search p50/p95, and the worst event-loop stall during store calls.
+// 200 random ids, getTraces of 20 random ids, search p50/p95, Jaeger's
+// /api/traces?service=X&limit=20 end to end (the search and its 20 whole traces) against
+// one getTrace per hit, and the worst event-loop stall during store calls.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { jaegerApi, searchJaeger } from '../src/api/jaeger-api.ts';
+import { ok } from '../src/api/jaeger-envelope.ts';
+import { jaegerTrace } from '../src/api/jaeger-model.ts';
 import { SpanKind, StatusCode, type SpanRow } from '../src/model/span.ts';
 import { ClickHouseStore } from '../src/store/clickhouse-store.ts';
 import type { TraceQuery } from '../src/store/span-store.ts';
@@ -172,6 +177,17 @@ for (let i = 0; i < 200; i++) {
 }
 console.log(`getTrace: p50 ${ms(percentile(lookups, 50))}, p99 ${ms(percentile(lookups, 99))} (200 random ids)`);
 
+// Traces scattered over the whole 2 h: the trace index's bounds span every bucket.
+const batchReads: number[] = [];
+for (let i = 0; i < 20; i++) {
+  const traceIds = Array.from({ length: 20 }, () => writtenTraceIds[Math.floor(random() * writtenTraceIds.length)]!);
+  const start = performance.now();
+  const traces = await measured(() => store.getTraces(traceIds));
+  batchReads.push(performance.now() - start);
+  if (traces.some((spans) => spans.length !== SPANS_PER_TRACE)) throw new Error('getTraces missed spans');
+}
+console.log(`getTraces: p50 ${ms(percentile(batchReads, 50))}, p95 ${ms(percentile(batchReads, 95))} (20 random ids a call, 20 calls)`);
+
 const endOfRun = startOfRun + 2n * 3600n * 1000n * MS;
 const lastHour = { startNs: endOfRun - 3600n * 1000n * MS, endNs: endOfRun, limit: 20, attributes: [] };
 const searches: Record<string, TraceQuery> = {
@@ -195,6 +211,35 @@ for (const [name, query] of Object.entries(searches)) {
   console.log(`search ${name.padEnd(22)} p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))} (${hits} hits)`);
 }
 console.log(`search overall: p50 ${ms(percentile(allSearches, 50))}, p95 ${ms(percentile(allSearches, 95))}`);
+
+// Jaeger UI's search, end to end through the API app in process (Hono's request: routing,
+// search, getTraces, Jaeger's model, JSON; no socket). Reference, alternated with it so
+// both share the machine's noise: the same search with one getTrace per hit, as the API
+// loaded traces before getTraces.
+const jaegerSearch = 'service=service-3&limit=20';
+const jaeger = jaegerApi(store);
+async function jaegerSearchPerHit(): Promise<string> {
+  const summaries = await searchJaeger(store, new URLSearchParams(jaegerSearch));
+  const traces = await Promise.all(summaries.map(async ({ traceId }) => jaegerTrace(traceId, await store.getTrace(traceId))));
+  return JSON.stringify(ok(traces));
+}
+const jaegerPaths = [
+  { label: 'one getTraces', run: async () => (await jaeger.request(`/api/traces?${jaegerSearch}`)).text(), times: [] as number[], answer: '' },
+  { label: 'getTrace per hit (reference)', run: jaegerSearchPerHit, times: [] as number[], answer: '' },
+];
+for (let i = 0; i < 40; i++) {
+  for (const path of jaegerPaths) {
+    const start = performance.now();
+    // Not measured(): the API's own JavaScript (Jaeger's model, JSON) is no store stall.
+    path.answer = await path.run();
+    path.times.push(performance.now() - start);
+  }
+}
+if (jaegerPaths[0]!.answer !== jaegerPaths[1]!.answer) throw new Error('the Jaeger search answered differently through getTraces');
+const traceCount = (JSON.parse(jaegerPaths[0]!.answer) as { data: unknown[] }).data.length;
+for (const { label, times } of jaegerPaths) {
+  console.log(`jaeger /api/traces?${jaegerSearch}, ${label.padEnd(29)} p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))} (${traceCount} traces, 40 runs)`);
+}
 clearInterval(ticker);
 console.log(`event loop: worst stall during store calls ${ms(stalls.worstMs)}`);
 
