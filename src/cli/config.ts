@@ -40,7 +40,7 @@ interface Setting {
 
 const settings: Setting[] = [
   { key: 'dataDir', flag: 'data-dir', env: 'SKEIN_DATA_DIR', default: './skein-data', parse: String, help: 'directory for the write-ahead log and the embedded store' },
-  { key: 'storage', flag: 'storage', env: 'SKEIN_STORAGE', default: 'chdb', parse: String, help: "'chdb' (embedded ClickHouse) or clickhouse://host:8123/database" },
+  { key: 'storage', flag: 'storage', env: 'SKEIN_STORAGE', default: 'chdb', parse: String, help: "'chdb' (embedded ClickHouse), clickhouse://host:8123/database, or 'memory' (nothing survives a restart)" },
   { key: 'host', flag: 'host', env: 'SKEIN_HOST', default: '127.0.0.1', parse: String, help: 'address to listen on (0.0.0.0 for every interface)' },
   { key: 'httpPort', flag: 'http-port', env: 'SKEIN_HTTP_PORT', default: '16686', parse: parsePort, help: "Skein's query API and UI" },
   { key: 'otlpHttpPort', flag: 'otlp-http-port', env: 'SKEIN_OTLP_HTTP_PORT', default: '4318', parse: parsePort, help: 'OTLP/HTTP receiver (POST /v1/traces)' },

@@ -44,6 +44,7 @@ import {
   type SpanRead,
   type AttributeType,
 } from './span-rows.ts';
+import { integer, nonNegativeInteger, quantileLevel } from './argument-checks.ts';
 import { sqlDate, sqlFloat64, sqlHexBytes, sqlIdentifier, sqlInt64, sqlString, sqlUInt64 } from './sql.ts';
 import type { ClickHouseTransport, Row } from './transport.ts';
 
@@ -618,23 +619,6 @@ function traceSummary(row: Row): TraceSummary {
     errorCount: Number(row.total_errors),
     services: row.all_services as string[],
   };
-}
-
-function integer(value: number, name: string): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer, got ${value}`);
-  return value;
-}
-
-/** A quantile level that can be written as a plain SQL number (aggregate parameters must be literals). */
-function quantileLevel(level: number): number {
-  // Subnormal numbers are no literal ClickHouse 18.16 parses; no one asks for such a quantile.
-  if (!(level >= 0 && level <= 1) || (level > 0 && level < 1e-300)) throw new RangeError(`a quantile must be from 0 to 1, got ${level}`);
-  return level;
-}
-
-function nonNegativeInteger(value: number, name: string): number {
-  if (integer(value, name) < 0) throw new RangeError(`${name} must not be negative, got ${value}`);
-  return value;
 }
 
 /** findSpans' condition: the text in any of a span's searchable fields (see SpanStore.findSpans). */

@@ -10,6 +10,7 @@
 // for no parent, as every receiver makes them.
 import { createHash } from 'node:crypto';
 import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../model/span.ts';
+import { integer, nonNegativeInteger, quantileLevel } from './argument-checks.ts';
 import { ATTRIBUTE_SCOPES, dayOf } from './span-rows.ts';
 import {
   TRACE_TAIL_NS,
@@ -623,17 +624,3 @@ function validTraceId(traceId: string): string {
   return validHexId(traceId, 32);
 }
 
-function integer(value: number, name: string): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer, got ${value}`);
-  return value;
-}
-
-function nonNegativeInteger(value: number, name: string): number {
-  if (integer(value, name) < 0) throw new RangeError(`${name} must not be negative, got ${value}`);
-  return value;
-}
-
-function quantileLevel(level: number): number {
-  if (!(level >= 0 && level <= 1)) throw new RangeError(`a quantile must be from 0 to 1, got ${level}`);
-  return level;
-}

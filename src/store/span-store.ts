@@ -1,6 +1,7 @@
 // The storage API every backend implements, as Jaeger v2's tracestore: write batches,
-// read a trace, search, list what exists, drop what is too old. Skein has one
-// implementation (ClickHouse SQL) over several transports (embedded chDB, a server).
+// read traces, search, list what exists, drop what is too old. Skein has two
+// implementations: ClickHouse SQL over several transports (embedded chDB, a server), and
+// an in-memory reference store (memory-store.ts); one contract suite runs against all.
 import type { SpanLink, SpanRow } from '../model/span.ts';
 
 /** Where an attribute filter looks. 'span' also matches nothing in resource or events. */
