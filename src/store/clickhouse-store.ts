@@ -406,13 +406,17 @@ LIMIT ${limit}`);
     const maxTraces = nonNegativeInteger(query.maxTraces, 'maxTraces');
     if (maxTraces === 0) return [];
     const [start, end] = [clampNs(query.startNs), clampNs(query.endNs)];
+    // The index has a row per trace per batch. A trace's rows from the day before the window
+    // are read too, so one that started before midnight and went on after it (rows on both
+    // days) counts as started before the window; a trace older than that day is not seen.
+    const firstIndexDay = Math.max(0, dayOf(start) - 1);
     const bytes = await this.transport.queryRowBinary(`
 SELECT ${OUTLINE_READ.select}
 FROM ${SPANS_TABLE}
 WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
   AND trace_id IN (
     SELECT trace_id FROM ${TRACE_INDEX_TABLE}
-    WHERE first_day BETWEEN ${sqlDate(dayOf(start))} AND ${sqlDate(dayOf(end))}
+    WHERE first_day BETWEEN ${sqlDate(firstIndexDay)} AND ${sqlDate(dayOf(end))}
     GROUP BY trace_id
     HAVING min(first_start_ns) BETWEEN ${sqlUInt64(start)} AND ${sqlUInt64(end)}
     ORDER BY cityHash64(trace_id)

@@ -9,6 +9,7 @@ import {
   attributes,
   DAY,
   HOUR,
+  MINUTE,
   MS,
   newSpanId,
   newTraceId,
@@ -459,7 +460,6 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
     it('walks the window newest first across time buckets, each trace once, by its newest match in the window', async () => {
       const { start, end, prefix } = slot();
       const service = `${prefix}spread`;
-      const MINUTE = 60n * SECOND;
       const ids = { a: newTraceId(), b: newTraceId(), c: newTraceId(), d: newTraceId(), e: newTraceId() };
       // Minutes into the hour; the store's time buckets are 10 minutes wide.
       await store.writeBatch([
@@ -941,6 +941,22 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.equal(new Set(sample.map((s) => s.traceId)).size, 2);
       assert.equal(sample.length, 4);
       assert.deepStrictEqual(await store.readSpans({ startNs: start, endNs: windowEnd, maxTraces: 2 }), sample, 'the same sample every time');
+    });
+
+    it('readSpans leaves out a trace that started before the window though a later batch of it came after midnight', async () => {
+      const midnight = ns('2026-04-20T00:00:00Z');
+      const traceId = newTraceId();
+      const root = span({ traceId, service: 'across-midnight', startNs: midnight - MINUTE, kind: SpanKind.SERVER });
+      const late = span({ traceId, service: 'across-midnight', startNs: midnight + MINUTE, parentSpanId: root.spanId });
+      // Two writes: the trace index then has a row for each day, and only the second is in the window's day.
+      await store.writeBatch([root]);
+      await store.writeBatch([late]);
+      assert.deepStrictEqual(await store.readSpans({ startNs: midnight, endNs: midnight + 10n * MINUTE, maxTraces: 10 }), []);
+      assert.deepStrictEqual(
+        (await store.readSpans({ startNs: midnight - 10n * MINUTE, endNs: midnight, maxTraces: 10 })).map((s) => s.spanId).sort(),
+        [root.spanId, late.spanId].sort(),
+        'read in the window it started in, with its spans after midnight',
+      );
     });
 
     it('spreads a long trace over days and still finds it by id', async () => {

@@ -102,5 +102,6 @@ export function ns(isoTime: string): bigint {
 
 export const MS = 1_000_000n;
 export const SECOND = 1_000_000_000n;
+export const MINUTE = 60n * SECOND;
 export const HOUR = 3_600n * SECOND;
 export const DAY = 24n * HOUR;
