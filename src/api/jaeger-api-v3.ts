@@ -18,7 +18,7 @@ import { parseDurationNs } from '../query/duration.ts';
 import { ParamError, parseLimit, parseParam, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
 import { searchByTags } from '../query/tag-search.ts';
 import { parseTraceId } from '../query/trace-id.ts';
-import type { SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
+import type { DependencyReader, TraceQuery, TraceReader, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerDerivedTagMatches } from './jaeger-api.ts';
 
@@ -42,7 +42,7 @@ const names = {
 /** Upstream's query.searchDepth when none is given. */
 const DEFAULT_SEARCH_DEPTH = 100;
 
-export function jaegerApiV3(store: SpanStore, logger?: Logger): Hono {
+export function jaegerApiV3(store: TraceReader & DependencyReader, logger?: Logger): Hono {
   const app = new Hono();
 
   app.get('/api/v3/services', async (c) => c.json({ services: await store.listServices() }));
@@ -135,7 +135,7 @@ function required<T>(q: URLSearchParams, spellings: readonly string[], parse: (t
 }
 
 /** FindTracesRequest's parameters → matching traces, newest first. */
-async function search(store: SpanStore, q: URLSearchParams): Promise<TraceSummary[]> {
+async function search(store: TraceReader, q: URLSearchParams): Promise<TraceSummary[]> {
   const startNs = optional(q, names.startTimeMin, parseTime);
   const endNs = optional(q, names.startTimeMax, parseTime);
   if (startNs === undefined || endNs === undefined) {
@@ -189,7 +189,7 @@ function kindName(kind: number): string {
 }
 
 /** Whole traces, in the order given, in one store read; ones gone since the search (retention) are left out. */
-async function loadTraces(store: SpanStore, traceIds: string[]): Promise<SpanRow[][]> {
+async function loadTraces(store: TraceReader, traceIds: string[]): Promise<SpanRow[][]> {
   return (await store.getTraces(traceIds)).filter((spans) => spans.length > 0);
 }
 

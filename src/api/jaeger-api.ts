@@ -13,7 +13,7 @@ import { serviceGraph } from '../analyze/service-graph.ts';
 import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, ParamError, parseEndTsLookback, parseLimit, parseParam, parseSpanKind, spanKindName } from '../query/search-params.ts';
 import { parseTraceId } from '../query/trace-id.ts';
 import { searchByTags, type TagMatch } from '../query/tag-search.ts';
-import type { SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
+import type { DependencyReader, TraceQuery, TraceReader, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { answer, failure, jaegerErrorHandler } from './jaeger-envelope.ts';
 import { jaegerTrace, type JaegerTrace } from './jaeger-model.ts';
@@ -24,7 +24,7 @@ const JAEGER_DEPENDENCY_LOOKBACK_MS = 86_400_000n;
 /** The span.kind tag values the OTel→Jaeger translation writes. */
 const JAEGER_SPAN_KINDS = new Set(['internal', 'server', 'client', 'producer', 'consumer']);
 
-export function jaegerApi(store: SpanStore, logger?: Logger): Hono {
+export function jaegerApi(store: TraceReader & DependencyReader, logger?: Logger): Hono {
   const app = new Hono();
 
   app.get('/api/services', async (c) => answer(c, await store.listServices()));
@@ -91,7 +91,7 @@ function required(c: Context, name: string): string {
 }
 
 /** Whole traces, in the order given, in one store read; ones gone since the search are left out. */
-async function loadTraces(store: SpanStore, traceIds: string[]): Promise<JaegerTrace[]> {
+async function loadTraces(store: TraceReader, traceIds: string[]): Promise<JaegerTrace[]> {
   const traces = await store.getTraces(traceIds);
   return traceIds.flatMap((id, i) => (traces[i]!.length > 0 ? [jaegerTrace(id, traces[i]!)] : []));
 }
@@ -101,7 +101,7 @@ async function loadTraces(store: SpanStore, traceIds: string[]): Promise<JaegerT
  * service (required), operation, tags (JSON object), tag=k:v (repeatable), minDuration,
  * maxDuration (Go durations), start/end (Unix µs), lookback, limit (default 20).
  */
-export async function searchJaeger(store: SpanStore, params: URLSearchParams): Promise<TraceSummary[]> {
+export async function searchJaeger(store: TraceReader, params: URLSearchParams): Promise<TraceSummary[]> {
   const service = params.get('service');
   if (!service) throw new HttpError(400, "parameter 'service' is required");
 

@@ -10,13 +10,13 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { dependencyPaths, type DependencyPath } from '../analyze/dependency-paths.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseTime } from '../query/search-params.ts';
-import type { SpanStore } from '../store/span-store.ts';
+import type { TraceReader } from '../store/span-store.ts';
 import { jaegerErrorHandler, jaegerJson } from './jaeger-envelope.ts';
 
 /** Traces read per graph (a stable sample of the window's when it has more): enough for the paths a window shows. */
 const DDG_TRACES = 1000;
 
-export function jaegerDeepDependencies(store: SpanStore, logger?: Logger): Hono {
+export function jaegerDeepDependencies(store: TraceReader, logger?: Logger): Hono {
   const app = new Hono();
 
   const answer = async (c: Context) => {

@@ -10,7 +10,7 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { ParamError, parseParam, parseSpanKind } from '../query/search-params.ts';
 import { SpanKind } from '../model/span.ts';
-import type { RedRow, SpanStore } from '../store/span-store.ts';
+import type { DependencyReader, RedRow } from '../store/span-store.ts';
 import { answer, jaegerErrorHandler, jaegerJson } from './jaeger-envelope.ts';
 
 /** jaeger-query's defaults (cmd/query/app/default_params.go), in ms. */
@@ -46,7 +46,7 @@ interface Series {
 
 type PointValue = (row: RedRow) => number;
 
-export function jaegerMetricsApi(store: SpanStore, logger?: Logger): Hono {
+export function jaegerMetricsApi(store: DependencyReader, logger?: Logger): Hono {
   const app = new Hono();
 
   app.get('/api/metrics/latencies', async (c) => {
@@ -137,7 +137,7 @@ function parsePositiveMillis(text: string): bigint {
 }
 
 /** The store's RED rows of every service asked for, one series per service (and operation). */
-async function readSeries(store: SpanStore, query: MetricsQuery, quantiles?: number[]): Promise<Series[]> {
+async function readSeries(store: DependencyReader, query: MetricsQuery, quantiles?: number[]): Promise<Series[]> {
   const perService = await Promise.all(
     query.services.map((service) =>
       store.redMetrics({

@@ -14,7 +14,7 @@ import { spansToOtlpJson } from '../model/otlp-json.ts';
 import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
 import { parseSpanId, parseTraceId } from '../query/trace-id.ts';
-import type { AttributeScope, RedRow, SpanOutline, SpanStore, TraceSummary } from '../store/span-store.ts';
+import type { AttributeScope, DependencyReader, RedRow, SpanOutline, TraceReader, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
@@ -33,7 +33,7 @@ export interface Health {
 /** Longest text find-in-trace takes: a needle, not a document. */
 const MAX_FIND_TEXT = 1000;
 
-export function skeinApi(store: SpanStore, health: Health, logger: Logger): Hono {
+export function skeinApi(store: TraceReader & DependencyReader, health: Health, logger: Logger): Hono {
   const app = new Hono();
 
   app.get('/ready', (c) => (health.isReady() ? c.text('ready') : c.text('starting', 503)));
@@ -248,7 +248,7 @@ function explicitWindow(params: URLSearchParams): AnomalousWindow {
 }
 
 /** The latest anomalous stretch of the lookback (default 1 h), from per-minute RED of what services serve. */
-async function detectedWindow(store: SpanStore, params: URLSearchParams): Promise<AnomalousWindow | undefined> {
+async function detectedWindow(store: DependencyReader, params: URLSearchParams): Promise<AnomalousWindow | undefined> {
   const lookback = params.get('lookback');
   const lookbackNs = lookback ? parseParam('lookback', lookback, parseDurationNs) : DEFAULT_LOOKBACK_NS;
   const endNs = nowNs();

@@ -29,7 +29,7 @@ import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, MAX_LIMIT, ParamError, parseParam, spanKindName } from '../query/search-params.ts';
 import { searchByTags, type TagMatch } from '../query/tag-search.ts';
 import { parseTraceId } from '../query/trace-id.ts';
-import type { AttributeName, AttributeScope, Operation, SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
+import type { AttributeName, AttributeScope, Operation, TraceQuery, TraceReader, TraceSummary } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { mediaType } from './receive-request.ts';
 
@@ -73,7 +73,7 @@ interface TagValue {
   value: string;
 }
 
-export function tempoApi(store: SpanStore, isReady: () => boolean, logger?: Logger): Hono {
+export function tempoApi(store: TraceReader, isReady: () => boolean, logger?: Logger): Hono {
   const app = new Hono();
 
   app.get('/ready', (c) => (isReady() ? c.text('ready') : c.text('starting', 503)));
@@ -165,7 +165,7 @@ function nowNs(): bigint {
  * The trace of the path's id. start/end (Unix seconds) are checked as Tempo checks them but
  * do not narrow the lookup: the store's trace index finds a trace without a time hint.
  */
-async function findTrace(store: SpanStore, id: string, c: Context) {
+async function findTrace(store: TraceReader, id: string, c: Context) {
   const traceId = parseParam('traceID', id, parseTraceId);
   const start = optionalSeconds(c.req.query('start'), 'start');
   const end = optionalSeconds(c.req.query('end'), 'end');
@@ -215,7 +215,7 @@ interface TempoSearch {
  * tag searches return no span sets). Without tags, q, start and end, any other parameter
  * is a tag, as Tempo still reads Grafana's first requests.
  */
-async function searchTempo(store: SpanStore, params: URLSearchParams, now: bigint): Promise<TraceSummary[]> {
+async function searchTempo(store: TraceReader, params: URLSearchParams, now: bigint): Promise<TraceSummary[]> {
   const search = parseTempoSearch(params, now);
   if (search.keep === undefined) return searchByTags(store, search.query, search.tags, 'tags', derivedTagMatches);
   // Trace-level conditions are checked on the summaries the store returns, so the store is
@@ -408,7 +408,7 @@ function sortedUnique(values: string[]): string[] {
 }
 
 /** The span names and kinds of every service (the store lists them per service, with no time window). */
-async function allOperations(store: SpanStore): Promise<Operation[]> {
+async function allOperations(store: TraceReader): Promise<Operation[]> {
   const services = await store.listServices();
   return (await Promise.all(services.map((service) => store.listOperations(service)))).flat();
 }
@@ -439,7 +439,7 @@ function parseTraceQLIdentifier(text: string): TraceQLIdentifier {
  * Values of the intrinsics Skein can list: span names, kinds (keywords) and the three
  * statuses. Others (durations, status messages, root names, scopes) list nothing yet.
  */
-async function intrinsicValues(store: SpanStore, intrinsic: string): Promise<TagValue[]> {
+async function intrinsicValues(store: TraceReader, intrinsic: string): Promise<TagValue[]> {
   switch (intrinsic) {
     case 'name':
     case 'span:name':
@@ -461,7 +461,7 @@ async function intrinsicValues(store: SpanStore, intrinsic: string): Promise<Tag
  * first of int, float, bool, string its spelling fits. Arrays and key-value lists are not
  * TraceQL values and are left out.
  */
-async function attributeValues(store: SpanStore, target: { scopes: AttributeScope[]; key: string }, startNs: bigint, endNs: bigint, limit: number): Promise<TagValue[]> {
+async function attributeValues(store: TraceReader, target: { scopes: AttributeScope[]; key: string }, startNs: bigint, endNs: bigint, limit: number): Promise<TagValue[]> {
   const names = await store.listAttributeNames(startNs, endNs);
   const perScope = await Promise.all(
     target.scopes.map(async (scope) => {

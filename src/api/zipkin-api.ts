@@ -38,7 +38,7 @@ import { ParamError, parseEndTsLookback, parseLimit, parseParam } from '../query
 import { parseTraceId } from '../query/trace-id.ts';
 import { searchAnyOf, tagMatches, type TagMatch } from '../query/tag-search.ts';
 import type { SpanRow } from '../model/span.ts';
-import type { AttributeName, SpanStore, TraceQuery } from '../store/span-store.ts';
+import type { AttributeName, DependencyReader, TraceQuery, TraceReader } from '../store/span-store.ts';
 import { HttpError } from './http-error.ts';
 import { zipkinSpans, type ZipkinSpan } from './zipkin-model.ts';
 
@@ -65,7 +65,7 @@ function allTime(): [bigint, bigint] {
   return [0n, BigInt(Date.now() + 86_400_000) * 1_000_000n];
 }
 
-export function zipkinApi(store: SpanStore, options: ZipkinApiOptions, logger?: Logger): Hono {
+export function zipkinApi(store: TraceReader & DependencyReader, options: ZipkinApiOptions, logger?: Logger): Hono {
   const autocompleteKeys = [...new Set(options.autocompleteKeys)];
   const app = new Hono();
 
@@ -175,7 +175,7 @@ function required(c: Context, name: string): string {
 }
 
 /** Whole traces, in the order given, in one store read; unknown ones are left out. */
-async function loadTraces(store: SpanStore, traceIds: string[]): Promise<ZipkinSpan[][]> {
+async function loadTraces(store: TraceReader, traceIds: string[]): Promise<ZipkinSpan[][]> {
   return (await store.getTraces(traceIds)).filter((spans) => spans.length > 0).map(zipkinSpans);
 }
 
@@ -185,7 +185,7 @@ async function loadTraces(store: SpanStore, traceIds: string[]): Promise<ZipkinS
  * rest of the candidates are never read.
  */
 async function tracesShowing(
-  store: SpanStore,
+  store: TraceReader,
   traceIds: string[],
   limit: number,
   shows: (row: SpanRow, printed: ZipkinSpan) => boolean,

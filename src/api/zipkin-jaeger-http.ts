@@ -6,7 +6,7 @@
 //   Jaeger:  POST /api/traces    (Thrift Batch, binary protocol, application/x-thrift) :14268
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { SpanStore } from '../store/span-store.ts';
+import type { DependencyReader, TraceReader } from '../store/span-store.ts';
 import { WireFormat } from '../receive/wire-format.ts';
 import { HttpError } from './http-error.ts';
 import type { IngestSink } from './ingest-sink.ts';
@@ -16,7 +16,7 @@ import { mediaType, receiveRequest, retryHeaders, type NodeBindings } from './re
 /** The Zipkin receiver, and Zipkin's query API (zipkin-api.ts) on the same port, as a Zipkin server has them. */
 export function zipkinHttpApp(
   sink: IngestSink,
-  store: SpanStore,
+  store: TraceReader & DependencyReader,
   maxRequestBytes: number,
   logger: Logger,
   apiOptions: ZipkinApiOptions,

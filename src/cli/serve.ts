@@ -14,6 +14,7 @@ import { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { WriteAheadLog } from '../pipeline/wal.ts';
 import { decodePayload } from '../receive/wire-format.ts';
 import { openStore } from '../store/open-store.ts';
+import type { EncodedSpans, StoreAdmin, TraceWriter } from '../store/span-store.ts';
 import type { Config } from './config.ts';
 
 const RETENTION_SWEEP_MS = 10 * 60 * 1000;
@@ -28,14 +29,7 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   const store = await openStore(config.storage, config.dataDir);
   await store.init();
 
-  const wal = await WriteAheadLog.open(join(config.dataDir, 'wal'), { fsync: config.walFsync });
-  const pipeline = new IngestPipeline({
-    wal,
-    decode: (format, payload) => decodePayload(format, payload).spans,
-    prepare: (spans) => store.encode(spans),
-    write: (batch) => store.writeEncoded(batch),
-    logger,
-  });
+  const pipeline = await openPipeline(store, config, logger);
   let accepting = false;
   const sink = {
     accept: pipeline.accept.bind(pipeline),
@@ -74,11 +68,23 @@ export async function startSkein(config: Config, logger: Logger = pino({ level: 
   };
 }
 
-async function dropExpired(store: { dropBefore(cutoffNs: bigint): Promise<number> }, retentionNs: bigint, logger: Logger) {
+/** The ingest pipeline over the write-ahead log, writing to the store. */
+async function openPipeline(writer: TraceWriter, config: Config, logger: Logger): Promise<IngestPipeline<EncodedSpans>> {
+  const wal = await WriteAheadLog.open(join(config.dataDir, 'wal'), { fsync: config.walFsync });
+  return new IngestPipeline({
+    wal,
+    decode: (format, payload) => decodePayload(format, payload).spans,
+    prepare: (spans) => writer.encode(spans),
+    write: (batch) => writer.writeEncoded(batch),
+    logger,
+  });
+}
+
+async function dropExpired(admin: StoreAdmin, retentionNs: bigint, logger: Logger) {
   if (retentionNs <= 0n) return;
   const cutoffNs = BigInt(Date.now()) * 1_000_000n - retentionNs;
   try {
-    const dropped = await store.dropBefore(cutoffNs);
+    const dropped = await admin.dropBefore(cutoffNs);
     if (dropped > 0) logger.info({ dropped }, 'retention: dropped old partitions');
   } catch (err) {
     logger.error({ err }, 'retention sweep failed');

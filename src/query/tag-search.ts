@@ -3,7 +3,7 @@
 // and no scope. The store's filters are typed and scoped, and ANDed with no OR, so a
 // tag stands for several filters (see tagMatches), each combination is one store search,
 // and the results are merged.
-import type { AttributeFilter, AttributeName, AttributeScope, SpanStore, TraceQuery, TraceSummary } from '../store/span-store.ts';
+import type { AttributeFilter, AttributeName, AttributeScope, TraceQuery, TraceReader, TraceSummary } from '../store/span-store.ts';
 import { ParamError } from './search-params.ts';
 
 /** Conditions that together stand for one tag (or for several, once combined). */
@@ -23,7 +23,7 @@ const MAX_SEARCHES = 64;
  * `param` names the parameter in errors.
  */
 export async function searchByTags(
-  store: SpanStore,
+  store: TraceReader,
   base: TraceQuery,
   tags: [string, string][],
   param: string,
@@ -38,7 +38,7 @@ export async function searchByTags(
  * Traces with a span that meets `base` and, for each term, one of the term's matches:
  * each combination is one store search, and the results are merged.
  */
-export async function searchAnyOf(store: SpanStore, base: TraceQuery, terms: TagMatch[][], param: string): Promise<TraceSummary[]> {
+export async function searchAnyOf(store: TraceReader, base: TraceQuery, terms: TagMatch[][], param: string): Promise<TraceSummary[]> {
   const combinations = terms.reduce<TagMatch[]>(
     (acc, matches) => acc.flatMap((a) => matches.flatMap((b) => combine(a, b) ?? [])),
     [{ attributes: base.attributes, errorsOnly: base.errorsOnly, spanKind: base.spanKind, eventNames: base.eventNames }],

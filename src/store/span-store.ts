@@ -1,5 +1,8 @@
-// The storage API every backend implements, as Jaeger v2's tracestore: write batches,
-// read traces, search, list what exists, drop what is too old. Skein has two
+// The storage API every backend implements, cut into roles as Jaeger v2's storage is
+// (tracestore.Writer and Reader, depstore.Reader, admin): TraceWriter writes batches,
+// TraceReader reads traces, searches and lists what exists, DependencyReader aggregates
+// calls, RED metrics and attribute frequencies, StoreAdmin creates tables, drops what is
+// too old and closes. Each consumer takes only the roles it uses. Skein has two
 // implementations: ClickHouse SQL over several transports (embedded chDB, a server), and
 // an in-memory reference store (memory-store.ts); one contract suite runs against all.
 import type { SpanLink, SpanRow } from '../model/span.ts';
@@ -157,9 +160,8 @@ export interface EncodedSpans {
   spanCount: number;
 }
 
-export interface SpanStore {
-  /** Creates tables if they are missing. Safe to call on every start. */
-  init(): Promise<void>;
+/** Writes spans; what the ingest pipeline needs. */
+export interface TraceWriter {
   /**
    * Turns spans into the bytes the store writes. The ingest pipeline does this per request
    * as it accepts it, so batches waiting for the store are compact bytes, not objects.
@@ -169,6 +171,10 @@ export interface SpanStore {
   writeEncoded(batch: readonly EncodedSpans[]): Promise<void>;
   /** encode + writeEncoded. */
   writeBatch(spans: SpanRow[]): Promise<void>;
+}
+
+/** Reads traces and spans, searches them, lists what exists. */
+export interface TraceReader {
   /**
    * Every span of the trace, in start order; [] when the trace is unknown. The id may be
    * in either case; one that is not 32 hex digits rejects with a RangeError. An id whose
@@ -208,6 +214,17 @@ export interface SpanStore {
   /** Most common values of one attribute between the times (ns), for autocomplete. */
   listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number): Promise<string[]>;
   /**
+   * The spans, as outlines, of up to maxTraces traces whose first span started in the
+   * window: all of them, or a sample that is the same on every call (by a hash of the
+   * trace id). Spans of those traces that started up to TRACE_TAIL_NS after the window
+   * are included. For analyses over many traces (root-cause ranking).
+   */
+  readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanOutline[]>;
+}
+
+/** Aggregates over many spans, computed in the store: service dependencies, RED metrics, attribute frequencies. */
+export interface DependencyReader {
+  /**
    * Calls between services among spans that started between the times (ns): see
    * ServiceCalls. One row per (caller, callee), sorted by caller then callee.
    */
@@ -226,14 +243,16 @@ export interface SpanStore {
    * first (then in the baseline).
    */
   attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies>;
-  /**
-   * The spans, as outlines, of up to maxTraces traces whose first span started in the
-   * window: all of them, or a sample that is the same on every call (by a hash of the
-   * trace id). Spans of those traces that started up to TRACE_TAIL_NS after the window
-   * are included. For analyses over many traces (root-cause ranking).
-   */
-  readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanOutline[]>;
+}
+
+/** The store's lifecycle: tables, retention, shutdown. */
+export interface StoreAdmin {
+  /** Creates tables if they are missing. Safe to call on every start. */
+  init(): Promise<void>;
   /** Drops whole days of data older than the cutoff; returns how many days went. */
   dropBefore(cutoffNs: bigint): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Every role: what each implementation is. */
+export interface SpanStore extends TraceWriter, TraceReader, DependencyReader, StoreAdmin {}
