@@ -219,7 +219,7 @@ console.log(`search overall: p50 ${ms(percentile(allSearches, 50))}, p95 ${ms(pe
 const jaegerSearch = 'service=service-3&limit=20';
 const jaeger = jaegerApi(store);
 async function jaegerSearchPerHit(): Promise<string> {
-  const summaries = await searchJaeger(store, new URLSearchParams(jaegerSearch));
+  const summaries = await searchJaeger(store, new URLSearchParams(jaegerSearch), new AbortController().signal);
   const traces = await Promise.all(summaries.map(async ({ traceId }) => jaegerTrace(traceId, await store.getTrace(traceId))));
   return JSON.stringify(ok(traces));
 }

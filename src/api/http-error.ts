@@ -9,3 +9,12 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/**
+ * The answer to a request whose client went away during its store read (the read rejected
+ * with an AbortError, see span-store.ts): nobody receives it, and it is no server error to
+ * log. 499 is nginx's "client closed request", for whatever logs the status.
+ */
+export function clientClosedRequest(): Response {
+  return new Response(null, { status: 499 });
+}

@@ -19,7 +19,8 @@ import { ParamError, parseLimit, parseParam, parseSpanKind, parseTime, spanKindN
 import { searchByTags } from '../query/tag-search.ts';
 import { parseTraceId } from '../query/trace-id.ts';
 import type { DependencyReader, TraceQuery, TraceReader, TraceSummary } from '../store/span-store.ts';
-import { HttpError } from './http-error.ts';
+import { isAbortError } from '../store/abort.ts';
+import { clientClosedRequest, HttpError } from './http-error.ts';
 import { jaegerDerivedTagMatches } from './jaeger-api.ts';
 
 /** Each parameter's names, upstream's canonical one first, then its deprecated aliases. */
@@ -45,14 +46,14 @@ const DEFAULT_SEARCH_DEPTH = 100;
 export function jaegerApiV3(store: TraceReader & DependencyReader, logger?: Logger): Hono {
   const app = new Hono();
 
-  app.get('/api/v3/services', async (c) => c.json({ services: await store.listServices() }));
+  app.get('/api/v3/services', async (c) => c.json({ services: await store.listServices(c.req.raw.signal) }));
 
   app.get('/api/v3/operations', async (c) => {
     const q = queryOf(c);
     const service = q.get('service');
     if (!service) throw new ParamError('service', 'is required');
     const wanted = optional(q, names.spanKind, (text) => kindName(parseSpanKind(text)));
-    const operations = (await store.listOperations(service))
+    const operations = (await store.listOperations(service, c.req.raw.signal))
       .map((op) => ({ name: op.name, spanKind: kindName(op.kind) }))
       .filter((op) => wanted === undefined || op.spanKind === wanted);
     // A name stored with no kind and with INTERNAL reads the same twice; list it once.
@@ -65,7 +66,7 @@ export function jaegerApiV3(store: TraceReader & DependencyReader, logger?: Logg
     const startNs = required(q, names.startTime, parseTime);
     const endNs = required(q, names.endTime, parseTime);
     if (endNs <= startNs) throw new ParamError(names.endTime[0], `must be after ${names.startTime[0]}`);
-    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs));
+    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs, c.req.raw.signal));
     // callCount is a uint64, which proto3 JSON writes as a string.
     return c.json({ dependencies: edges.map((e) => ({ parent: e.caller, child: e.callee, callCount: String(e.calls) })) });
   });
@@ -78,19 +79,19 @@ export function jaegerApiV3(store: TraceReader & DependencyReader, logger?: Logg
     optional(q, names.startTime, parseTime);
     optional(q, names.endTime, parseTime);
     optional(q, names.rawTraces, parseGoBool);
-    return c.json(tracesResult(await loadTraces(store, [traceId])));
+    return c.json(tracesResult(await loadTraces(store, [traceId], c.req.raw.signal)));
   });
 
   app.get('/api/v3/traces', async (c) => {
-    const found = await search(store, queryOf(c));
-    return c.json(tracesResult(await loadTraces(store, found.map((t) => t.traceId))));
+    const found = await search(store, queryOf(c), c.req.raw.signal);
+    return c.json(tracesResult(await loadTraces(store, found.map((t) => t.traceId), c.req.raw.signal)));
   });
 
   app.get('/api/v3/trace-summaries', async (c) => {
-    const found = await search(store, queryOf(c));
+    const found = await search(store, queryOf(c), c.req.raw.signal);
     // Upstream computes summaries from whole traces when its store has none of its own; the
     // per-service counts and orphan spans need the spans, which Skein's summaries lack.
-    const traces = await loadTraces(store, found.map((t) => t.traceId));
+    const traces = await loadTraces(store, found.map((t) => t.traceId), c.req.raw.signal);
     return c.json({ summaries: traces.map(traceSummary) });
   });
 
@@ -98,6 +99,7 @@ export function jaegerApiV3(store: TraceReader & DependencyReader, logger?: Logg
   app.all('/api/v3/*', (c) => gatewayError(c, 404, `no route for ${c.req.method} ${c.req.path}`));
 
   app.onError((err, c) => {
+    if (isAbortError(err)) return clientClosedRequest();
     if (err instanceof ParamError) return gatewayError(c, 400, err.message);
     if (err instanceof HttpError) return gatewayError(c, err.status, err.message);
     logger?.error({ err }, 'Jaeger api_v3 failed');
@@ -135,7 +137,7 @@ function required<T>(q: URLSearchParams, spellings: readonly string[], parse: (t
 }
 
 /** FindTracesRequest's parameters → matching traces, newest first. */
-async function search(store: TraceReader, q: URLSearchParams): Promise<TraceSummary[]> {
+async function search(store: TraceReader, q: URLSearchParams, signal: AbortSignal): Promise<TraceSummary[]> {
   const startNs = optional(q, names.startTimeMin, parseTime);
   const endNs = optional(q, names.startTimeMax, parseTime);
   if (startNs === undefined || endNs === undefined) {
@@ -163,7 +165,7 @@ async function search(store: TraceReader, q: URLSearchParams): Promise<TraceSumm
     limit: optional(q, names.searchDepth, parseLimit) ?? DEFAULT_SEARCH_DEPTH,
   };
   const attributes = optional(q, names.attributes, parseAttributes) ?? [];
-  return searchByTags(store, base, attributes, names.attributes[0], jaegerDerivedTagMatches);
+  return searchByTags(store, base, attributes, names.attributes[0], jaegerDerivedTagMatches, signal);
 }
 
 /** query.attributes: a JSON object of string values (the proto's map<string, string>), as upstream reads it. */
@@ -189,8 +191,8 @@ function kindName(kind: number): string {
 }
 
 /** Whole traces, in the order given, in one store read; ones gone since the search (retention) are left out. */
-async function loadTraces(store: TraceReader, traceIds: string[]): Promise<SpanRow[][]> {
-  return (await store.getTraces(traceIds)).filter((spans) => spans.length > 0);
+async function loadTraces(store: TraceReader, traceIds: string[], signal: AbortSignal): Promise<SpanRow[][]> {
+  return (await store.getTraces(traceIds, signal)).filter((spans) => spans.length > 0);
 }
 
 /**

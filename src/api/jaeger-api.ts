@@ -27,10 +27,10 @@ const JAEGER_SPAN_KINDS = new Set(['internal', 'server', 'client', 'producer', '
 export function jaegerApi(store: TraceReader & DependencyReader, logger?: Logger): Hono {
   const app = new Hono();
 
-  app.get('/api/services', async (c) => answer(c, await store.listServices()));
+  app.get('/api/services', async (c) => answer(c, await store.listServices(c.req.raw.signal)));
 
   app.get('/api/services/:service/operations', async (c) => {
-    const operations = await store.listOperations(c.req.param('service'));
+    const operations = await store.listOperations(c.req.param('service'), c.req.raw.signal);
     return answer(c, [...new Set(operations.map((op) => op.name))]);
   });
 
@@ -38,7 +38,7 @@ export function jaegerApi(store: TraceReader & DependencyReader, logger?: Logger
     const service = required(c, 'service');
     const kind = c.req.query('spanKind');
     const wanted = kind ? parseParam('spanKind', kind, parseSpanKind) : undefined;
-    const operations = (await store.listOperations(service))
+    const operations = (await store.listOperations(service, c.req.raw.signal))
       .filter((op) => wanted === undefined || op.kind === wanted)
       // Jaeger leaves spanKind empty when the span had none.
       .map((op) => ({ name: op.name, spanKind: op.kind === 0 ? '' : spanKindName(op.kind) }));
@@ -48,13 +48,13 @@ export function jaegerApi(store: TraceReader & DependencyReader, logger?: Logger
   app.get('/api/dependencies', async (c) => {
     const params = new URL(c.req.url).searchParams;
     const [startNs, endNs] = parseEndTsLookback(params, BigInt(Date.now()), JAEGER_DEPENDENCY_LOOKBACK_MS);
-    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs));
+    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs, c.req.raw.signal));
     return answer(c, edges.map((e) => ({ parent: e.caller, child: e.callee, callCount: e.calls })));
   });
 
   app.get('/api/traces/:traceId', async (c) => {
     const traceId = parseParam('traceID', c.req.param('traceId'), parseTraceId);
-    const spans = await store.getTrace(traceId);
+    const spans = await store.getTrace(traceId, c.req.raw.signal);
     if (spans.length === 0) throw new HttpError(404, 'trace not found');
     return answer(c, [jaegerTrace(traceId, spans)]);
   });
@@ -65,10 +65,10 @@ export function jaegerApi(store: TraceReader & DependencyReader, logger?: Logger
     const ids = params.getAll('traceID');
     if (ids.length > 0) {
       const traceIds = ids.map((id) => parseParam('traceID', id, parseTraceId));
-      return answer(c, await loadTraces(store, traceIds));
+      return answer(c, await loadTraces(store, traceIds, c.req.raw.signal));
     }
-    const summaries = await searchJaeger(store, params);
-    return answer(c, await loadTraces(store, summaries.map((s) => s.traceId)));
+    const summaries = await searchJaeger(store, params, c.req.raw.signal);
+    return answer(c, await loadTraces(store, summaries.map((s) => s.traceId), c.req.raw.signal));
   });
 
   // Registered last, so only paths no route took: /api/... (but Skein's /api/v1/ and
@@ -91,8 +91,8 @@ function required(c: Context, name: string): string {
 }
 
 /** Whole traces, in the order given, in one store read; ones gone since the search are left out. */
-async function loadTraces(store: TraceReader, traceIds: string[]): Promise<JaegerTrace[]> {
-  const traces = await store.getTraces(traceIds);
+async function loadTraces(store: TraceReader, traceIds: string[], signal: AbortSignal): Promise<JaegerTrace[]> {
+  const traces = await store.getTraces(traceIds, signal);
   return traceIds.flatMap((id, i) => (traces[i]!.length > 0 ? [jaegerTrace(id, traces[i]!)] : []));
 }
 
@@ -101,7 +101,7 @@ async function loadTraces(store: TraceReader, traceIds: string[]): Promise<Jaege
  * service (required), operation, tags (JSON object), tag=k:v (repeatable), minDuration,
  * maxDuration (Go durations), start/end (Unix µs), lookback, limit (default 20).
  */
-export async function searchJaeger(store: TraceReader, params: URLSearchParams): Promise<TraceSummary[]> {
+export async function searchJaeger(store: TraceReader, params: URLSearchParams, signal: AbortSignal): Promise<TraceSummary[]> {
   const service = params.get('service');
   if (!service) throw new HttpError(400, "parameter 'service' is required");
 
@@ -143,7 +143,7 @@ export async function searchJaeger(store: TraceReader, params: URLSearchParams):
     endNs,
     limit,
   };
-  return searchByTags(store, base, readTags(params), 'tags', jaegerDerivedTagMatches);
+  return searchByTags(store, base, readTags(params), 'tags', jaegerDerivedTagMatches, signal);
 }
 
 /** Jaeger's start/end: integer Unix microseconds. */

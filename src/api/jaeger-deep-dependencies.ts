@@ -23,7 +23,7 @@ export function jaegerDeepDependencies(store: TraceReader, logger?: Logger): Hon
     const service = c.req.query('service');
     if (!service) throw new ParamError('service', 'is required');
     const [startNs, endNs] = window(c);
-    const spans = await store.readSpans({ startNs, endNs, maxTraces: DDG_TRACES });
+    const spans = await store.readSpans({ startNs, endNs, maxTraces: DDG_TRACES }, c.req.raw.signal);
     const paths = dependencyPaths(spans, { service, operation: c.req.query('operation') || undefined });
     return jaegerJson(c, { dependencies: paths.map(ddgPath) });
   };

@@ -4,7 +4,8 @@
 import type { Context, ErrorHandler } from 'hono';
 import type { Logger } from 'pino';
 import { ParamError } from '../query/search-params.ts';
-import { HttpError } from './http-error.ts';
+import { isAbortError } from '../store/abort.ts';
+import { clientClosedRequest, HttpError } from './http-error.ts';
 
 export interface Envelope<T> {
   data: T;
@@ -39,6 +40,7 @@ export function jaegerJson(c: Context, body: unknown): Response {
 
 export function jaegerErrorHandler(what: string, logger?: Logger): ErrorHandler {
   return (err, c) => {
+    if (isAbortError(err)) return clientClosedRequest();
     if (err instanceof ParamError) return c.json(failure(400, err.message), 400);
     if (err instanceof HttpError) return c.json(failure(err.status, err.message), err.status as 400);
     logger?.error({ err }, `${what} failed`);

@@ -52,7 +52,7 @@ export function jaegerMetricsApi(store: DependencyReader, logger?: Logger): Hono
   app.get('/api/metrics/latencies', async (c) => {
     const quantile = parseParam('quantile', c.req.query('quantile') ?? '', parseQuantile);
     const query = parseMetricsQuery(c);
-    const series = await readSeries(store, query, [quantile]);
+    const series = await readSeries(store, query, c.req.raw.signal, [quantile]);
     const msAtQuantile = (row: RedRow) => row.quantilesNs![0] / 1e6;
     return jaegerJson(c, metricFamily(query, 'latencies', `${quantile.toFixed(2)}th quantile latency`, series, msAtQuantile, false));
   });
@@ -61,14 +61,14 @@ export function jaegerMetricsApi(store: DependencyReader, logger?: Logger): Hono
     const query = parseMetricsQuery(c);
     const seconds = Number(query.stepNs) / 1e9;
     const callsPerSecond = (row: RedRow) => row.count / seconds;
-    return jaegerJson(c, metricFamily(query, 'call_rate', 'calls/sec', await readSeries(store, query), callsPerSecond, true));
+    return jaegerJson(c, metricFamily(query, 'call_rate', 'calls/sec', await readSeries(store, query, c.req.raw.signal), callsPerSecond, true));
   });
 
   app.get('/api/metrics/errors', async (c) => {
     const query = parseMetricsQuery(c);
     const errorRatio = (row: RedRow) => row.errors / row.count;
     const help = 'error rate, computed as a fraction of errors/sec over calls/sec';
-    return jaegerJson(c, metricFamily(query, 'error_rate', help, await readSeries(store, query), errorRatio, false));
+    return jaegerJson(c, metricFamily(query, 'error_rate', help, await readSeries(store, query, c.req.raw.signal), errorRatio, false));
   });
 
   // jaeger-query answers the min step in its structuredResponse envelope, in ms.
@@ -137,7 +137,7 @@ function parsePositiveMillis(text: string): bigint {
 }
 
 /** The store's RED rows of every service asked for, one series per service (and operation). */
-async function readSeries(store: DependencyReader, query: MetricsQuery, quantiles?: number[]): Promise<Series[]> {
+async function readSeries(store: DependencyReader, query: MetricsQuery, signal: AbortSignal, quantiles?: number[]): Promise<Series[]> {
   const perService = await Promise.all(
     query.services.map((service) =>
       store.redMetrics({
@@ -149,7 +149,7 @@ async function readSeries(store: DependencyReader, query: MetricsQuery, quantile
         spanKinds: query.spanKinds,
         perOperation: query.groupByOperation,
         quantiles,
-      }),
+      }, signal),
     ),
   );
   const series = new Map<string, Series>();

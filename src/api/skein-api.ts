@@ -15,7 +15,8 @@ import { parseDurationNs } from '../query/duration.ts';
 import { DEFAULT_LOOKBACK_NS, ParamError, parseParam, parseSearchParams, parseSpanKind, parseTime, spanKindName } from '../query/search-params.ts';
 import { parseSpanId, parseTraceId } from '../query/trace-id.ts';
 import type { AttributeScope, DependencyReader, RedRow, SpanOutline, TraceReader, TraceSummary } from '../store/span-store.ts';
-import { HttpError } from './http-error.ts';
+import { isAbortError } from '../store/abort.ts';
+import { clientClosedRequest, HttpError } from './http-error.ts';
 import { jaegerApi } from './jaeger-api.ts';
 import { jaegerApiV3 } from './jaeger-api-v3.ts';
 import { jaegerDeepDependencies } from './jaeger-deep-dependencies.ts';
@@ -40,23 +41,23 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
 
   app.get('/api/v1/status', (c) => c.json({ ready: health.isReady(), pipeline: health.pipelineStats() }));
 
-  app.get('/api/v1/services', async (c) => c.json({ services: await store.listServices() }));
+  app.get('/api/v1/services', async (c) => c.json({ services: await store.listServices(c.req.raw.signal) }));
 
   app.get('/api/v1/services/:service/operations', async (c) => {
-    const operations = await store.listOperations(c.req.param('service'));
+    const operations = await store.listOperations(c.req.param('service'), c.req.raw.signal);
     return c.json({ operations: operations.map((op) => ({ name: op.name, spanKind: spanKindName(op.kind) })) });
   });
 
   app.get('/api/v1/traces/:traceId', async (c) => {
     const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
-    const spans = await store.getTrace(traceId);
+    const spans = await store.getTrace(traceId, c.req.raw.signal);
     if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
     return c.json(spansToOtlpJson(spans));
   });
 
   app.get('/api/v1/traces/:traceId/timeline', async (c) => {
     const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
-    const spans = await store.getTraceOutline(traceId);
+    const spans = await store.getTraceOutline(traceId, c.req.raw.signal);
     if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
     return c.json(traceTimelineJson(spans));
   });
@@ -64,7 +65,7 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
   app.get('/api/v1/traces/:traceId/spans/:spanId', async (c) => {
     const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
     const spanId = parseParam('spanId', c.req.param('spanId'), parseSpanId);
-    const spans = await store.getSpan(traceId, spanId);
+    const spans = await store.getSpan(traceId, spanId, c.req.raw.signal);
     if (spans.length === 0) throw new HttpError(404, `span ${spanId} not found in trace ${traceId}`);
     return c.json(spansToOtlpJson(spans));
   });
@@ -74,25 +75,25 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
     const text = c.req.query('text');
     if (text === undefined) throw new ParamError('text', 'is required');
     if (text.length > MAX_FIND_TEXT) throw new ParamError('text', `is longer than ${MAX_FIND_TEXT} characters`);
-    return c.json({ spanIds: await store.findSpans(traceId, text) });
+    return c.json({ spanIds: await store.findSpans(traceId, text, c.req.raw.signal) });
   });
 
   app.get('/api/v1/traces/:traceId/analysis', async (c) => {
     const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
-    const spans = await store.getTraceOutline(traceId);
+    const spans = await store.getTraceOutline(traceId, c.req.raw.signal);
     if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
     return c.json(traceAnalysisJson(analyzeTrace(spans)));
   });
 
   app.get('/api/v1/search', async (c) => {
     const query = parseSearchParams(new URL(c.req.url).searchParams, nowNs());
-    const traces = await store.searchTraces(query);
+    const traces = await store.searchTraces(query, c.req.raw.signal);
     return c.json({ traces: traces.map(summaryJson) });
   });
 
   app.get('/api/v1/dependencies', async (c) => {
     const [startNs, endNs] = timeRange(c);
-    return c.json(serviceGraph(await store.serviceCalls(startNs, endNs)));
+    return c.json(serviceGraph(await store.serviceCalls(startNs, endNs, c.req.raw.signal)));
   });
 
   app.get('/api/v1/metrics', async (c) => {
@@ -109,7 +110,7 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
       service: c.req.query('service') || undefined,
       operation: c.req.query('operation') || undefined,
       spanKinds: kinds,
-    });
+    }, c.req.raw.signal);
     return c.json({ stepNanos: String(stepNs), series: redSeries(rows, stepNs) });
   });
 
@@ -118,7 +119,7 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
     const [a, b] = await Promise.all(
       ['a', 'b'].map(async (name) => {
         const traceId = parseParam(name, required(params, name), parseTraceId);
-        const spans = await store.getTrace(traceId);
+        const spans = await store.getTrace(traceId, c.req.raw.signal);
         if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
         return spans;
       }),
@@ -132,7 +133,7 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
   app.get('/api/v1/compare/typical', async (c) => {
     const params = new URL(c.req.url).searchParams;
     const traceId = parseParam('trace', required(params, 'trace'), parseTraceId);
-    const spans = await store.getTrace(traceId);
+    const spans = await store.getTrace(traceId, c.req.raw.signal);
     if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
     const root = spans[lastEndingRoot(traceTree(spans))]!;
     const peers = (
@@ -143,11 +144,11 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
         startNs: root.startNs - TYPICAL_WINDOW_NS,
         endNs: root.startNs + TYPICAL_WINDOW_NS,
         limit: 100,
-      })
+      }, c.req.raw.signal)
     ).filter((t) => t.traceId !== traceId && t.rootService === root.serviceName && t.rootOperation === root.name);
     if (peers.length === 0) throw new HttpError(404, `no other trace of ${root.serviceName} ${root.name} near this one to compare with`);
     const typical = [...peers].sort((a, b) => (a.durationNs < b.durationNs ? -1 : a.durationNs > b.durationNs ? 1 : 0))[Math.floor(peers.length / 2)];
-    const rows = diffTraces(await store.getTrace(typical.traceId), spans).map(({ meanNsA, meanNsB, ...row }) => ({ ...row, meanNanosA: meanNsA, meanNanosB: meanNsB }));
+    const rows = diffTraces(await store.getTrace(typical.traceId, c.req.raw.signal), spans).map(({ meanNsA, meanNsB, ...row }) => ({ ...row, meanNanosA: meanNsA, meanNanosB: meanNsB }));
     return c.json({ typicalTraceId: typical.traceId, rows });
   });
 
@@ -164,7 +165,7 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
       operation: c.req.query('operation') || undefined,
       selection: { errorsOnly, minDurationNs },
       limit: ATTRIBUTE_PAIRS_COMPARED,
-    });
+    }, c.req.raw.signal);
     return c.json({
       selectedSpans: frequencies.selectedSpans,
       baselineSpans: frequencies.baselineSpans,
@@ -174,25 +175,25 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
 
   app.get('/api/v1/root-cause', async (c) => {
     const params = new URL(c.req.url).searchParams;
-    const window = params.has('start') || params.has('end') ? explicitWindow(params) : await detectedWindow(store, params);
+    const window = params.has('start') || params.has('end') ? explicitWindow(params) : await detectedWindow(store, params, c.req.raw.signal);
     if (window === undefined) return c.json({ window: null, candidates: [], baselineTraces: 0, incidentTraces: 0, anomalousTraces: 0 });
     const maxTraces = ROOT_CAUSE_TRACES;
     const [baseline, incident] = await Promise.all([
-      store.readSpans({ startNs: window.baselineStartNs, endNs: window.baselineEndNs, maxTraces }),
-      store.readSpans({ startNs: window.startNs, endNs: window.endNs, maxTraces }),
+      store.readSpans({ startNs: window.baselineStartNs, endNs: window.baselineEndNs, maxTraces }, c.req.raw.signal),
+      store.readSpans({ startNs: window.startNs, endNs: window.endNs, maxTraces }, c.req.raw.signal),
     ]);
     return c.json({ window: windowJson(window), ...rankRootCauses(groupByTrace(baseline), groupByTrace(incident)) });
   });
 
   app.get('/api/v1/attributes', async (c) => {
     const [startNs, endNs] = timeRange(c);
-    return c.json({ attributes: await store.listAttributeNames(startNs, endNs) });
+    return c.json({ attributes: await store.listAttributeNames(startNs, endNs, c.req.raw.signal) });
   });
 
   app.get('/api/v1/attributes/:scope/:key/values', async (c) => {
     const scope = parseParam('scope', c.req.param('scope'), attributeScope);
     const [startNs, endNs] = timeRange(c);
-    const values = await store.listAttributeValues(scope, c.req.param('key'), startNs, endNs, 100);
+    const values = await store.listAttributeValues(scope, c.req.param('key'), startNs, endNs, 100, c.req.raw.signal);
     return c.json({ values });
   });
 
@@ -207,6 +208,7 @@ export function skeinApi(store: TraceReader & DependencyReader, health: Health, 
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.onError((err, c) => {
+    if (isAbortError(err)) return clientClosedRequest();
     if (err instanceof ParamError) return c.json(errorBody(400, err.message), 400);
     if (err instanceof HttpError) return c.json(errorBody(err.status, err.message), err.status as 400);
     logger.error({ err }, 'query API failed');
@@ -248,12 +250,12 @@ function explicitWindow(params: URLSearchParams): AnomalousWindow {
 }
 
 /** The latest anomalous stretch of the lookback (default 1 h), from per-minute RED of what services serve. */
-async function detectedWindow(store: DependencyReader, params: URLSearchParams): Promise<AnomalousWindow | undefined> {
+async function detectedWindow(store: DependencyReader, params: URLSearchParams, signal: AbortSignal): Promise<AnomalousWindow | undefined> {
   const lookback = params.get('lookback');
   const lookbackNs = lookback ? parseParam('lookback', lookback, parseDurationNs) : DEFAULT_LOOKBACK_NS;
   const endNs = nowNs();
   const stepNs = lookbackNs / 60n > 10_000_000_000n ? lookbackNs / 60n : 10_000_000_000n;
-  const rows = await store.redMetrics({ startNs: endNs - lookbackNs, endNs, stepNs, spanKinds: [SpanKind.SERVER, SpanKind.CONSUMER] });
+  const rows = await store.redMetrics({ startNs: endNs - lookbackNs, endNs, stepNs, spanKinds: [SpanKind.SERVER, SpanKind.CONSUMER] }, signal);
   return findAnomalousWindow(rows, stepNs);
 }
 

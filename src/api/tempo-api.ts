@@ -30,7 +30,8 @@ import { DEFAULT_LIMIT, DEFAULT_LOOKBACK_NS, MAX_LIMIT, ParamError, parseParam, 
 import { searchByTags, type TagMatch } from '../query/tag-search.ts';
 import { parseTraceId } from '../query/trace-id.ts';
 import type { AttributeName, AttributeScope, Operation, TraceQuery, TraceReader, TraceSummary } from '../store/span-store.ts';
-import { HttpError } from './http-error.ts';
+import { isAbortError } from '../store/abort.ts';
+import { clientClosedRequest, HttpError } from './http-error.ts';
 import { mediaType } from './receive-request.ts';
 
 const PROTOBUF = 'application/protobuf';
@@ -103,14 +104,14 @@ export function tempoApi(store: TraceReader, isReady: () => boolean, logger?: Lo
   });
 
   app.get('/api/search', async (c) => {
-    const traces = await searchTempo(store, new URL(c.req.url).searchParams, nowNs());
+    const traces = await searchTempo(store, new URL(c.req.url).searchParams, nowNs(), c.req.raw.signal);
     return c.json({ traces: traces.map(searchResult), metrics: {} });
   });
 
   // Without a scope, Tempo lists the resource and span attributes.
   app.get('/api/search/tags', async (c) => {
     const scope = tagScope(c);
-    const names = await store.listAttributeNames(...tagsWindow(c));
+    const names = await store.listAttributeNames(...tagsWindow(c), c.req.raw.signal);
     const tagNames = scope === undefined ? sortedUnique([...tagsOf('resource', names), ...tagsOf('span', names)]) : tagsOf(scope, names);
     return c.json({ tagNames, metrics: {} });
   });
@@ -118,7 +119,7 @@ export function tempoApi(store: TraceReader, isReady: () => boolean, logger?: Lo
   // Without a scope, every scope that can have tags here.
   app.get('/api/v2/search/tags', async (c) => {
     const scope = tagScope(c);
-    const names = await store.listAttributeNames(...tagsWindow(c));
+    const names = await store.listAttributeNames(...tagsWindow(c), c.req.raw.signal);
     const scopes: TagScope[] = scope === undefined ? ['resource', 'span', 'event', 'intrinsic'] : [scope];
     return c.json({ scopes: scopes.map((name) => ({ name, tags: tagsOf(name, names) })), metrics: {} });
   });
@@ -130,8 +131,8 @@ export function tempoApi(store: TraceReader, isReady: () => boolean, logger?: Lo
     // A tag of the tags= search: the span name, or an attribute of any indexed scope.
     const values =
       tag === 'name'
-        ? (await allOperations(store)).map((op) => op.name)
-        : (await Promise.all(TAG_SEARCH_SCOPES.map((scope) => store.listAttributeValues(scope, tag, startNs, endNs, limit)))).flat();
+        ? (await allOperations(store, c.req.raw.signal)).map((op) => op.name)
+        : (await Promise.all(TAG_SEARCH_SCOPES.map((scope) => store.listAttributeValues(scope, tag, startNs, endNs, limit, c.req.raw.signal)))).flat();
     return c.json({ tagValues: sortedUnique(values).slice(0, limit), metrics: {} });
   });
 
@@ -139,7 +140,7 @@ export function tempoApi(store: TraceReader, isReady: () => boolean, logger?: Lo
     const target = parseParam('tagName', c.req.param('tag'), parseTraceQLIdentifier);
     const [startNs, endNs] = tagsWindow(c);
     const limit = optionalLimit(c) ?? MAX_TAG_VALUES;
-    const values = 'intrinsic' in target ? await intrinsicValues(store, target.intrinsic) : await attributeValues(store, target, startNs, endNs, limit);
+    const values = 'intrinsic' in target ? await intrinsicValues(store, target.intrinsic, c.req.raw.signal) : await attributeValues(store, target, startNs, endNs, limit, c.req.raw.signal);
     const unique = new Map(values.map((v) => [`${v.type}\u0000${v.value}`, v]));
     return c.json({ tagValues: [...unique.values()].slice(0, limit), metrics: {} });
   });
@@ -148,6 +149,7 @@ export function tempoApi(store: TraceReader, isReady: () => boolean, logger?: Lo
   app.notFound((c) => c.text('404 page not found', 404));
 
   app.onError((err, c) => {
+    if (isAbortError(err)) return clientClosedRequest();
     if (err instanceof ParamError) return c.text(err.message, 400);
     if (err instanceof HttpError) return c.text(err.message, err.status as 400);
     logger?.error({ err }, 'Tempo query API failed');
@@ -170,7 +172,7 @@ async function findTrace(store: TraceReader, id: string, c: Context) {
   const start = optionalSeconds(c.req.query('start'), 'start');
   const end = optionalSeconds(c.req.query('end'), 'end');
   if (start && end && end <= start) throw new ParamError('start', `must be before end (received start=${start} end=${end})`);
-  return store.getTrace(traceId);
+  return store.getTrace(traceId, c.req.raw.signal);
 }
 
 /** Tempo answers protobuf when asked for it exactly; a list of types that names it counts too. */
@@ -215,15 +217,15 @@ interface TempoSearch {
  * tag searches return no span sets). Without tags, q, start and end, any other parameter
  * is a tag, as Tempo still reads Grafana's first requests.
  */
-async function searchTempo(store: TraceReader, params: URLSearchParams, now: bigint): Promise<TraceSummary[]> {
+async function searchTempo(store: TraceReader, params: URLSearchParams, now: bigint, signal: AbortSignal): Promise<TraceSummary[]> {
   const search = parseTempoSearch(params, now);
-  if (search.keep === undefined) return searchByTags(store, search.query, search.tags, 'tags', derivedTagMatches);
+  if (search.keep === undefined) return searchByTags(store, search.query, search.tags, 'tags', derivedTagMatches, signal);
   // Trace-level conditions are checked on the summaries the store returns, so the store is
   // asked for more traces until `limit` pass, the window has no more, or the cap is reached.
   const { query, tags, keep } = search;
   for (let fetch = query.limit; ; fetch *= 4) {
     const size = Math.min(fetch, MAX_FILTERED_FETCH);
-    const found = await searchByTags(store, { ...query, limit: size }, tags, 'tags', derivedTagMatches);
+    const found = await searchByTags(store, { ...query, limit: size }, tags, 'tags', derivedTagMatches, signal);
     const kept = found.filter(keep);
     if (kept.length >= query.limit || found.length < size || size === MAX_FILTERED_FETCH) return kept.slice(0, query.limit);
   }
@@ -408,9 +410,9 @@ function sortedUnique(values: string[]): string[] {
 }
 
 /** The span names and kinds of every service (the store lists them per service, with no time window). */
-async function allOperations(store: TraceReader): Promise<Operation[]> {
-  const services = await store.listServices();
-  return (await Promise.all(services.map((service) => store.listOperations(service)))).flat();
+async function allOperations(store: TraceReader, signal: AbortSignal): Promise<Operation[]> {
+  const services = await store.listServices(signal);
+  return (await Promise.all(services.map((service) => store.listOperations(service, signal)))).flat();
 }
 
 /** A TraceQL identifier of tag values v2: an attribute in some scopes, or an intrinsic. */
@@ -439,14 +441,14 @@ function parseTraceQLIdentifier(text: string): TraceQLIdentifier {
  * Values of the intrinsics Skein can list: span names, kinds (keywords) and the three
  * statuses. Others (durations, status messages, root names, scopes) list nothing yet.
  */
-async function intrinsicValues(store: TraceReader, intrinsic: string): Promise<TagValue[]> {
+async function intrinsicValues(store: TraceReader, intrinsic: string, signal: AbortSignal): Promise<TagValue[]> {
   switch (intrinsic) {
     case 'name':
     case 'span:name':
-      return sortedUnique((await allOperations(store)).map((op) => op.name)).map((value) => ({ type: 'string', value }));
+      return sortedUnique((await allOperations(store, signal)).map((op) => op.name)).map((value) => ({ type: 'string', value }));
     case 'kind':
     case 'span:kind':
-      return sortedUnique((await allOperations(store)).map((op) => spanKindName(op.kind))).map((value) => ({ type: 'keyword', value }));
+      return sortedUnique((await allOperations(store, signal)).map((op) => spanKindName(op.kind))).map((value) => ({ type: 'keyword', value }));
     case 'status':
     case 'span:status':
       return STATUS_KEYWORDS.map((value) => ({ type: 'keyword', value }));
@@ -461,13 +463,13 @@ async function intrinsicValues(store: TraceReader, intrinsic: string): Promise<T
  * first of int, float, bool, string its spelling fits. Arrays and key-value lists are not
  * TraceQL values and are left out.
  */
-async function attributeValues(store: TraceReader, target: { scopes: AttributeScope[]; key: string }, startNs: bigint, endNs: bigint, limit: number): Promise<TagValue[]> {
-  const names = await store.listAttributeNames(startNs, endNs);
+async function attributeValues(store: TraceReader, target: { scopes: AttributeScope[]; key: string }, startNs: bigint, endNs: bigint, limit: number, signal: AbortSignal): Promise<TagValue[]> {
+  const names = await store.listAttributeNames(startNs, endNs, signal);
   const perScope = await Promise.all(
     target.scopes.map(async (scope) => {
       const types = new Set(names.filter((n) => n.scope === scope && n.key === target.key).map((n) => n.type));
       if (types.size === 0) return [];
-      const values = await store.listAttributeValues(scope, target.key, startNs, endNs, limit);
+      const values = await store.listAttributeValues(scope, target.key, startNs, endNs, limit, signal);
       return values.flatMap((value) => typedValue(value, types) ?? []);
     }),
   );

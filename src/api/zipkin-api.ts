@@ -39,7 +39,8 @@ import { parseTraceId } from '../query/trace-id.ts';
 import { searchAnyOf, tagMatches, type TagMatch } from '../query/tag-search.ts';
 import type { SpanRow } from '../model/span.ts';
 import type { AttributeName, DependencyReader, TraceQuery, TraceReader } from '../store/span-store.ts';
-import { HttpError } from './http-error.ts';
+import { isAbortError } from '../store/abort.ts';
+import { clientClosedRequest, HttpError } from './http-error.ts';
 import { zipkinSpans, type ZipkinSpan } from './zipkin-model.ts';
 
 export const ZIPKIN_DEFAULT_LIMIT = 10;
@@ -69,11 +70,11 @@ export function zipkinApi(store: TraceReader & DependencyReader, options: Zipkin
   const autocompleteKeys = [...new Set(options.autocompleteKeys)];
   const app = new Hono();
 
-  app.get('/api/v2/services', async (c) => c.json([...(await store.listServices())].sort()));
+  app.get('/api/v2/services', async (c) => c.json([...(await store.listServices(c.req.raw.signal))].sort()));
 
   app.get('/api/v2/spans', async (c) => {
     const service = required(c, 'serviceName');
-    const names = new Set((await store.listOperations(service)).map((op) => op.name));
+    const names = new Set((await store.listOperations(service, c.req.raw.signal)).map((op) => op.name));
     return c.json([...names].sort());
   });
 
@@ -83,7 +84,7 @@ export function zipkinApi(store: TraceReader & DependencyReader, options: Zipkin
     // The store lists peer.service values of all services; each candidate is kept when one
     // search (limit 1) finds a span of this service with it: correct, one cheap search per
     // distinct remote service name.
-    const candidates = await store.listAttributeValues('span', 'peer.service', startNs, endNs, MAX_REMOTE_CANDIDATES);
+    const candidates = await store.listAttributeValues('span', 'peer.service', startNs, endNs, MAX_REMOTE_CANDIDATES, c.req.raw.signal);
     const found: string[] = [];
     for (let i = 0; i < candidates.length; i += SEARCH_CONCURRENCY) {
       const chunk = candidates.slice(i, i + SEARCH_CONCURRENCY);
@@ -95,7 +96,7 @@ export function zipkinApi(store: TraceReader & DependencyReader, options: Zipkin
             startNs,
             endNs,
             limit: 1,
-          }),
+          }, c.req.raw.signal),
         ),
       );
       chunk.forEach((value, j) => hits[j].length > 0 && found.push(value));
@@ -105,7 +106,7 @@ export function zipkinApi(store: TraceReader & DependencyReader, options: Zipkin
 
   app.get('/api/v2/trace/:traceId', async (c) => {
     const traceId = parseParam('traceId', c.req.param('traceId'), parseTraceId);
-    const spans = await store.getTrace(traceId);
+    const spans = await store.getTrace(traceId, c.req.raw.signal);
     if (spans.length === 0) throw new HttpError(404, `trace ${c.req.param('traceId')} not found`);
     return c.json(zipkinSpans(spans));
   });
@@ -113,7 +114,7 @@ export function zipkinApi(store: TraceReader & DependencyReader, options: Zipkin
   app.get('/api/v2/traceMany', async (c) => {
     const text = required(c, 'traceIds');
     const ids = [...new Set(text.split(',').map((id) => parseParam('traceIds', id.trim(), parseTraceId)))];
-    return c.json(await loadTraces(store, ids));
+    return c.json(await loadTraces(store, ids, c.req.raw.signal));
   });
 
   app.get('/api/v2/traces', async (c) => {
@@ -122,26 +123,27 @@ export function zipkinApi(store: TraceReader & DependencyReader, options: Zipkin
     const annotationQuery = params.get('annotationQuery');
     const terms = annotationQuery ? parseParam('annotationQuery', annotationQuery, parseAnnotationQuery) : [];
     if (terms.length === 0) {
-      const summaries = await store.searchTraces(query);
-      return c.json(await loadTraces(store, summaries.map((s) => s.traceId)));
+      const summaries = await store.searchTraces(query, c.req.raw.signal);
+      return c.json(await loadTraces(store, summaries.map((s) => s.traceId), c.req.raw.signal));
     }
-    const names = await store.listAttributeNames(query.startNs, query.endNs);
+    const names = await store.listAttributeNames(query.startNs, query.endNs, c.req.raw.signal);
     const candidates = await searchAnyOf(
       store,
       { ...query, limit: query.limit * CANDIDATES_PER_RESULT },
       terms.map((term) => termMatches(term, names)),
       'annotationQuery',
+      c.req.raw.signal,
     );
     const remoteService = params.get('remoteServiceName') || undefined;
     const shows = (row: SpanRow, printed: ZipkinSpan) => meetsQuery(row, printed, query, remoteService) && terms.every((t) => showsTerm(row, printed, t));
-    return c.json(await tracesShowing(store, candidates.map((s) => s.traceId), query.limit, shows));
+    return c.json(await tracesShowing(store, candidates.map((s) => s.traceId), query.limit, shows, c.req.raw.signal));
   });
 
   app.get('/api/v2/dependencies', async (c) => {
     const params = new URL(c.req.url).searchParams;
     required(c, 'endTs');
     const [startNs, endNs] = parseEndTsLookback(params, BigInt(Date.now()), ZIPKIN_DEFAULT_LOOKBACK_MS);
-    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs));
+    const { edges } = serviceGraph(await store.serviceCalls(startNs, endNs, c.req.raw.signal));
     // Zipkin writes errorCount only when it is not zero.
     return c.json(
       edges.map((e) => ({ parent: e.caller, child: e.callee, callCount: e.calls, ...(e.errors > 0 ? { errorCount: e.errors } : {}) })),
@@ -154,11 +156,12 @@ export function zipkinApi(store: TraceReader & DependencyReader, options: Zipkin
     const key = required(c, 'key');
     if (!autocompleteKeys.includes(key)) return c.json([]);
     const [startNs, endNs] = allTime();
-    const values = await store.listAttributeValues('span', key, startNs, endNs, MAX_AUTOCOMPLETE_VALUES);
+    const values = await store.listAttributeValues('span', key, startNs, endNs, MAX_AUTOCOMPLETE_VALUES, c.req.raw.signal);
     return c.json([...new Set(values)].sort());
   });
 
   app.onError((err, c) => {
+    if (isAbortError(err)) return clientClosedRequest();
     if (err instanceof ParamError) return c.text(err.message, 400);
     if (err instanceof HttpError) return c.text(err.message, err.status as 400);
     logger?.error({ err }, 'Zipkin query API failed');
@@ -175,8 +178,8 @@ function required(c: Context, name: string): string {
 }
 
 /** Whole traces, in the order given, in one store read; unknown ones are left out. */
-async function loadTraces(store: TraceReader, traceIds: string[]): Promise<ZipkinSpan[][]> {
-  return (await store.getTraces(traceIds)).filter((spans) => spans.length > 0).map(zipkinSpans);
+async function loadTraces(store: TraceReader, traceIds: string[], signal: AbortSignal): Promise<ZipkinSpan[][]> {
+  return (await store.getTraces(traceIds, signal)).filter((spans) => spans.length > 0).map(zipkinSpans);
 }
 
 /**
@@ -189,10 +192,11 @@ async function tracesShowing(
   traceIds: string[],
   limit: number,
   shows: (row: SpanRow, printed: ZipkinSpan) => boolean,
+  signal: AbortSignal,
 ): Promise<ZipkinSpan[][]> {
   const found: ZipkinSpan[][] = [];
   for (let i = 0; i < traceIds.length && found.length < limit; i += limit) {
-    const traces = await store.getTraces(traceIds.slice(i, i + limit));
+    const traces = await store.getTraces(traceIds.slice(i, i + limit), signal);
     for (const rows of traces) {
       const printed = zipkinSpans(rows);
       if (found.length < limit && rows.some((row, j) => shows(row, printed[j]))) found.push(printed);

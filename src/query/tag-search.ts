@@ -27,18 +27,19 @@ export async function searchByTags(
   base: TraceQuery,
   tags: [string, string][],
   param: string,
-  derived: (key: string, value: string) => TagMatch[] = () => [],
+  derived: (key: string, value: string) => TagMatch[],
+  signal: AbortSignal,
 ): Promise<TraceSummary[]> {
-  if (tags.length === 0) return store.searchTraces(base);
-  const names = await store.listAttributeNames(base.startNs, base.endNs);
-  return searchAnyOf(store, base, tags.map(([key, value]) => [...tagMatches(key, value, names), ...derived(key, value)]), param);
+  if (tags.length === 0) return store.searchTraces(base, signal);
+  const names = await store.listAttributeNames(base.startNs, base.endNs, signal);
+  return searchAnyOf(store, base, tags.map(([key, value]) => [...tagMatches(key, value, names), ...derived(key, value)]), param, signal);
 }
 
 /**
  * Traces with a span that meets `base` and, for each term, one of the term's matches:
  * each combination is one store search, and the results are merged.
  */
-export async function searchAnyOf(store: TraceReader, base: TraceQuery, terms: TagMatch[][], param: string): Promise<TraceSummary[]> {
+export async function searchAnyOf(store: TraceReader, base: TraceQuery, terms: TagMatch[][], param: string, signal: AbortSignal): Promise<TraceSummary[]> {
   const combinations = terms.reduce<TagMatch[]>(
     (acc, matches) => acc.flatMap((a) => matches.flatMap((b) => combine(a, b) ?? [])),
     [{ attributes: base.attributes, errorsOnly: base.errorsOnly, spanKind: base.spanKind, eventNames: base.eventNames }],
@@ -46,7 +47,7 @@ export async function searchAnyOf(store: TraceReader, base: TraceQuery, terms: T
   if (combinations.length > MAX_SEARCHES) {
     throw new ParamError(param, `the terms match in too many ways (${combinations.length} searches, at most ${MAX_SEARCHES})`);
   }
-  const results = await Promise.all(combinations.map((match) => store.searchTraces({ ...base, ...match })));
+  const results = await Promise.all(combinations.map((match) => store.searchTraces({ ...base, ...match }, signal)));
   if (results.length === 1) return results[0];
   // Several searches: merge, newest first. The store orders each result by the latest
   // start of a matching span, which summaries do not carry, so the merge orders by the

@@ -82,30 +82,30 @@ export class ClickHouseStore implements SpanStore {
     return this.writeEncoded([this.encode(spans)]);
   }
 
-  getTrace(traceId: string): Promise<SpanRow[]> {
-    return this.readTrace(traceId, SPAN_READ);
+  getTrace(traceId: string, signal?: AbortSignal): Promise<SpanRow[]> {
+    return this.readTrace(traceId, SPAN_READ, signal);
   }
 
-  getTraces(traceIds: readonly string[]): Promise<SpanRow[][]> {
-    return this.readTraces(traceIds, SPAN_READ);
+  getTraces(traceIds: readonly string[], signal?: AbortSignal): Promise<SpanRow[][]> {
+    return this.readTraces(traceIds, SPAN_READ, signal);
   }
 
-  getTraceOutline(traceId: string): Promise<SpanOutline[]> {
-    return this.readTrace(traceId, OUTLINE_READ);
+  getTraceOutline(traceId: string, signal?: AbortSignal): Promise<SpanOutline[]> {
+    return this.readTrace(traceId, OUTLINE_READ, signal);
   }
 
-  async getSpan(traceId: string, spanId: string): Promise<SpanRow[]> {
-    return this.readTrace(traceId, SPAN_READ, `span_id = ${sqlHexBytes(spanId.toLowerCase(), 8)}`);
+  async getSpan(traceId: string, spanId: string, signal?: AbortSignal): Promise<SpanRow[]> {
+    return this.readTrace(traceId, SPAN_READ, signal, `span_id = ${sqlHexBytes(spanId.toLowerCase(), 8)}`);
   }
 
-  async findSpans(traceId: string, text: string): Promise<string[]> {
+  async findSpans(traceId: string, text: string, signal?: AbortSignal): Promise<string[]> {
     if (text.trim() === '') return [];
-    const spans = await this.readTrace(traceId, SPAN_KEY_READ, spanTextContains(text));
+    const spans = await this.readTrace(traceId, SPAN_KEY_READ, signal, spanTextContains(text));
     return [...new Set(spans.map((span) => span.spanId))];
   }
 
-  private async readTrace<T extends TraceRow>(traceId: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
-    const [spans] = await this.readTraces([traceId], columns, condition);
+  private async readTrace<T extends TraceRow>(traceId: string, columns: SpanRead<T>, signal?: AbortSignal, condition?: string): Promise<T[]> {
+    const [spans] = await this.readTraces([traceId], columns, signal, condition);
     return spans!;
   }
 
@@ -117,12 +117,12 @@ export class ClickHouseStore implements SpanStore {
    * such ids: that scans the trace index's ids (16 bytes a trace), so only when the exact
    * read found nothing.
    */
-  private async readTraces<T extends TraceRow>(traceIds: readonly string[], columns: SpanRead<T>, condition?: string): Promise<T[][]> {
+  private async readTraces<T extends TraceRow>(traceIds: readonly string[], columns: SpanRead<T>, signal?: AbortSignal, condition?: string): Promise<T[][]> {
     const ids = traceIds.map((id) => id.toLowerCase());
     // Every literal is made before anything is read, so one malformed id reads nothing.
     const exactIds = [...new Set(ids)].map((id) => sqlHexBytes(id, 16));
     const exactSets = chunks(exactIds, MAX_IDS_PER_QUERY).map((literals) => `(${literals.join(', ')})`);
-    const exact = groupBy(await this.readTraceSets(exactSets, columns, condition), (row) => row.traceId);
+    const exact = groupBy(await this.readTraceSets(exactSets, columns, signal, condition), (row) => row.traceId);
 
     const lowHalves = [...new Set(ids.filter((id) => !exact.has(id) && isPadded64BitId(id)).map((id) => id.slice(16)))];
     const lowHalfSets = chunks(lowHalves, MAX_IDS_PER_QUERY).map(
@@ -133,7 +133,7 @@ export class ClickHouseStore implements SpanStore {
     ORDER BY trace_id
     LIMIT ${MAX_LOW_HALF_MATCHES} BY substring(trace_id, 9, 8))`,
     );
-    const byLowHalf = groupBy(await this.readTraceSets(lowHalfSets, columns, condition), (row) => row.traceId.slice(16));
+    const byLowHalf = groupBy(await this.readTraceSets(lowHalfSets, columns, signal, condition), (row) => row.traceId.slice(16));
     // Rows come by trace id, then start: a stable sort by start merges one low half's traces.
     for (const rows of byLowHalf.values()) rows.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
 
@@ -141,8 +141,8 @@ export class ClickHouseStore implements SpanStore {
   }
 
   /** readTraceSet over each id set, one query each, rows concatenated. */
-  private async readTraceSets<T>(idSets: string[], columns: SpanRead<T>, condition?: string): Promise<T[]> {
-    return (await Promise.all(idSets.map((idSet) => this.readTraceSet(idSet, columns, condition)))).flat();
+  private async readTraceSets<T>(idSets: string[], columns: SpanRead<T>, signal?: AbortSignal, condition?: string): Promise<T[]> {
+    return (await Promise.all(idSets.map((idSet) => this.readTraceSet(idSet, columns, signal, condition)))).flat();
   }
 
   /**
@@ -159,7 +159,7 @@ export class ClickHouseStore implements SpanStore {
    * row per (span_id, kind, start_ns) stays; kind because a Zipkin shared span (client
    * and server halves under one span id) is two spans.
    */
-  private async readTraceSet<T>(idSet: string, columns: SpanRead<T>, condition?: string): Promise<T[]> {
+  private async readTraceSet<T>(idSet: string, columns: SpanRead<T>, signal?: AbortSignal, condition?: string): Promise<T[]> {
     const bytes = await this.transport.queryRowBinary(`
 WITH (
   SELECT (min(first_day), max(last_day), min(first_start_ns), max(last_ns))
@@ -173,7 +173,7 @@ WHERE start_date BETWEEN bounds.1 AND bounds.2
   AND start_ns BETWEEN bounds.3 AND bounds.4
   AND trace_id IN ${idSet}${condition === undefined ? '' : `\n  AND (${condition})`}
 ORDER BY trace_id, start_ns, span_id, kind
-LIMIT 1 BY trace_id, span_id, kind, start_ns`);
+LIMIT 1 BY trace_id, span_id, kind, start_ns`, signal);
     return readRows(bytes, columns);
   }
 
@@ -192,7 +192,7 @@ LIMIT 1 BY trace_id, span_id, kind, start_ns`);
    * in a later one, so each slice asks for `limit` rows: the ones still missing plus as
    * many as were taken.
    */
-  async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+  async searchTraces(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
     const limit = nonNegativeInteger(query.limit, 'limit');
     if (limit === 0) return [];
     const conditions = spanConditions(query);
@@ -205,7 +205,7 @@ FROM ${SPANS_TABLE}
 WHERE ${[...timeConditions(slice.startNs, slice.endNs), ...conditions].join('\n  AND ')}
 GROUP BY trace_id
 ORDER BY newest_start_ns DESC, trace_id
-LIMIT ${limit}`);
+LIMIT ${limit}`, signal);
       for (const row of rows) {
         const id = row.trace_id_hex as string;
         if (taken.has(id) || matches.length === limit) continue;
@@ -232,7 +232,7 @@ SELECT
   argMax(root_name, root_service) AS trace_root_name
 FROM ${TRACE_INDEX_TABLE}
 WHERE trace_id IN (${ids.join(', ')})
-GROUP BY trace_id`);
+GROUP BY trace_id`, signal);
     const summaryById = new Map(summaries.map((row) => [row.trace_id_hex as string, traceSummary(row)]));
     return matches.flatMap((id) => summaryById.get(id) ?? []);
   }
@@ -247,7 +247,7 @@ GROUP BY trace_id`);
    * The parent side keeps one row per span id, preferring the SERVER half of a Zipkin
    * shared span: the children of a shared span were made by the server.
    */
-  async serviceCalls(startNs: bigint, endNs: bigint): Promise<ServiceCalls[]> {
+  async serviceCalls(startNs: bigint, endNs: bigint, signal?: AbortSignal): Promise<ServiceCalls[]> {
     const window = timeConditions(startNs, endNs).join(' AND ');
     const noParent = `reinterpretAsUInt64(parent_span_id) = 0`;
     const { keys, values } = attributeColumns('span', 'string');
@@ -302,7 +302,7 @@ FROM (
   WHERE answered = 0 AND peer_name != ''
 )
 GROUP BY caller, callee, callee_kind
-ORDER BY caller, callee, callee_kind`);
+ORDER BY caller, callee, callee_kind`, signal);
     return rows.map((row) => {
       const [p50Ns, p95Ns, p99Ns] = row.duration_quantiles as number[];
       return {
@@ -318,7 +318,7 @@ ORDER BY caller, callee, callee_kind`);
     });
   }
 
-  async redMetrics(query: RedQuery): Promise<RedRow[]> {
+  async redMetrics(query: RedQuery, signal?: AbortSignal): Promise<RedRow[]> {
     const conditions = timeConditions(query.startNs, query.endNs);
     if (query.service !== undefined) conditions.push(`service_name = ${sqlString(query.service)}`);
     if (query.operation !== undefined) conditions.push(`name = ${sqlString(query.operation)}`);
@@ -343,7 +343,7 @@ SELECT service_name, ${operation} AS operation,
 FROM ${SPANS_TABLE}
 WHERE ${conditions.join(' AND ')}
 GROUP BY service_name, operation, step_start
-ORDER BY service_name, operation, toUInt64(step_start)`);
+ORDER BY service_name, operation, toUInt64(step_start)`, signal);
     return rows.map((row) => {
       // One quantiles() for all levels, so the wanted ones come from the same sample as p50/p95/p99.
       const [p50Ns, p95Ns, p99Ns, ...quantilesNs] = row.duration_quantiles as number[];
@@ -361,7 +361,7 @@ ORDER BY service_name, operation, toUInt64(step_start)`);
     });
   }
 
-  async attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies> {
+  async attributeFrequencies(query: AttributeFrequencyQuery, signal?: AbortSignal): Promise<AttributeFrequencies> {
     const limit = nonNegativeInteger(query.limit, 'limit');
     const population = timeConditions(query.startNs, query.endNs);
     if (query.service !== undefined) population.push(`service_name = ${sqlString(query.service)}`);
@@ -379,7 +379,7 @@ ORDER BY service_name, operation, toUInt64(step_start)`);
     );
     const [totals] = await this.transport.query(`
 SELECT countIf(${selected.join(' AND ')}) AS selected_spans, countIf(NOT (${selected.join(' AND ')})) AS baseline_spans
-FROM ${SPANS_TABLE} WHERE ${population.join(' AND ')}`);
+FROM ${SPANS_TABLE} WHERE ${population.join(' AND ')}`, signal);
     const rows = await this.transport.query(`
 SELECT pair.1 AS scope, pair.2 AS key, pair.3 AS value, countIf(is_selected) AS selected_count, countIf(NOT is_selected) AS baseline_count
 FROM (
@@ -388,7 +388,7 @@ FROM (
 )
 GROUP BY scope, key, value
 ORDER BY selected_count DESC, baseline_count DESC, scope, key, value
-LIMIT ${limit}`);
+LIMIT ${limit}`, signal);
     return {
       selectedSpans: Number(totals?.selected_spans ?? 0),
       baselineSpans: Number(totals?.baseline_spans ?? 0),
@@ -402,7 +402,7 @@ LIMIT ${limit}`);
     };
   }
 
-  async readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanOutline[]> {
+  async readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }, signal?: AbortSignal): Promise<SpanOutline[]> {
     const maxTraces = nonNegativeInteger(query.maxTraces, 'maxTraces');
     if (maxTraces === 0) return [];
     const [start, end] = [clampNs(query.startNs), clampNs(query.endNs)];
@@ -423,26 +423,24 @@ WHERE ${timeConditions(start, end + TRACE_TAIL_NS).join(' AND ')}
     LIMIT ${maxTraces}
   )
 ORDER BY trace_id, start_ns
-LIMIT 1 BY trace_id, span_id, kind, start_ns`);
+LIMIT 1 BY trace_id, span_id, kind, start_ns`, signal);
     return readRows(bytes, OUTLINE_READ);
   }
 
-  async listServices(): Promise<string[]> {
-    const rows = await this.transport.query(
-      `SELECT DISTINCT service_name FROM ${OPERATIONS_TABLE} ORDER BY service_name`,
-    );
+  async listServices(signal?: AbortSignal): Promise<string[]> {
+    const rows = await this.transport.query(`SELECT DISTINCT service_name FROM ${OPERATIONS_TABLE} ORDER BY service_name`, signal);
     return rows.map((row) => row.service_name as string);
   }
 
-  async listOperations(service: string): Promise<Operation[]> {
+  async listOperations(service: string, signal?: AbortSignal): Promise<Operation[]> {
     const rows = await this.transport.query(`
 SELECT DISTINCT name, kind FROM ${OPERATIONS_TABLE}
 WHERE service_name = ${sqlString(service)}
-ORDER BY name, kind`);
+ORDER BY name, kind`, signal);
     return rows.map((row) => ({ name: row.name as string, kind: row.kind as number }));
   }
 
-  async listAttributeNames(startNs: bigint, endNs: bigint): Promise<AttributeName[]> {
+  async listAttributeNames(startNs: bigint, endNs: bigint, signal?: AbortSignal): Promise<AttributeName[]> {
     // One pass over the key columns: a set of keys per scope and type.
     const sets = ATTRIBUTE_SCOPES.flatMap((scope) => ATTRIBUTE_TYPES.map((type) => ({ scope, type })));
     const [row] = await this.transport.query(`
@@ -450,7 +448,7 @@ SELECT ${sets
       .map(({ scope, type }) => `groupUniqArrayArray(${attributeColumns(scope, type).keys}) AS ${scope}_${type}`)
       .join(',\n  ')}
 FROM ${SPANS_TABLE}
-WHERE ${timeConditions(startNs, endNs).join(' AND ')}`);
+WHERE ${timeConditions(startNs, endNs).join(' AND ')}`, signal);
     const names = sets.flatMap(({ scope, type }) =>
       ((row?.[`${scope}_${type}`] ?? []) as string[]).map((key): AttributeName => ({ scope, key, type })),
     );
@@ -466,6 +464,7 @@ WHERE ${timeConditions(startNs, endNs).join(' AND ')}`);
     startNs: bigint,
     endNs: bigint,
     limit: number,
+    signal?: AbortSignal,
   ): Promise<string[]> {
     const count = nonNegativeInteger(limit, 'limit');
     if (count === 0) return [];
@@ -490,7 +489,7 @@ FROM (
 )
 GROUP BY value
 ORDER BY occurrences DESC, value
-LIMIT ${count}`);
+LIMIT ${count}`, signal);
     return rows.map((row) => row.value as string);
   }
 

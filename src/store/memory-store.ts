@@ -10,6 +10,7 @@
 // for no parent, as every receiver makes them.
 import { createHash } from 'node:crypto';
 import { SpanKind, StatusCode, type Attributes, type SpanRow } from '../model/span.ts';
+import { throwIfAborted } from './abort.ts';
 import { integer, nonNegativeInteger, quantileLevel } from './argument-checks.ts';
 import { ATTRIBUTE_SCOPES, dayOf } from './span-rows.ts';
 import {
@@ -90,26 +91,34 @@ export class MemoryStore implements SpanStore {
 
   // Trace reads answer copies, as ClickHouseStore answers fresh objects: a caller may
   // change what it got without changing the store.
+  //
+  // Every read checks its signal once, on entry: the reads are synchronous from there on,
+  // so nothing can abort the signal before they answer.
 
-  async getTrace(traceId: string): Promise<SpanRow[]> {
+  async getTrace(traceId: string, signal?: AbortSignal): Promise<SpanRow[]> {
+    throwIfAborted(signal);
     return structuredClone(this.readTrace(traceId));
   }
 
-  async getTraces(traceIds: readonly string[]): Promise<SpanRow[][]> {
+  async getTraces(traceIds: readonly string[], signal?: AbortSignal): Promise<SpanRow[][]> {
+    throwIfAborted(signal);
     traceIds.forEach(validTraceId); // one malformed id rejects the call before anything is read
     return traceIds.map((traceId) => structuredClone(this.readTrace(traceId)));
   }
 
-  async getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+  async getTraceOutline(traceId: string, signal?: AbortSignal): Promise<SpanOutline[]> {
+    throwIfAborted(signal);
     return this.readTrace(traceId).map(outlineOf);
   }
 
-  async getSpan(traceId: string, spanId: string): Promise<SpanRow[]> {
+  async getSpan(traceId: string, spanId: string, signal?: AbortSignal): Promise<SpanRow[]> {
+    throwIfAborted(signal);
     const id = validHexId(spanId, 16);
     return structuredClone(this.readTrace(traceId, (span) => span.spanId === id));
   }
 
-  async findSpans(traceId: string, text: string): Promise<string[]> {
+  async findSpans(traceId: string, text: string, signal?: AbortSignal): Promise<string[]> {
+    throwIfAborted(signal);
     if (text.trim() === '') return [];
     const needle = text.toLowerCase();
     const found = this.readTrace(traceId, (span) => searchableTexts(span).some((field) => field.toLowerCase().includes(needle)));
@@ -133,7 +142,8 @@ export class MemoryStore implements SpanStore {
       .sort(byStart);
   }
 
-  async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+  async searchTraces(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
+    throwIfAborted(signal);
     const limit = nonNegativeInteger(query.limit, 'limit');
     if (limit === 0) return [];
     if (query.spanKind !== undefined) integer(query.spanKind, 'spanKind');
@@ -149,11 +159,13 @@ export class MemoryStore implements SpanStore {
       .map(([traceId]) => traceSummary(traceId, this.traces.get(traceId)!.spans));
   }
 
-  async listServices(): Promise<string[]> {
+  async listServices(signal?: AbortSignal): Promise<string[]> {
+    throwIfAborted(signal);
     return [...new Set(this.allSpans().map((span) => span.serviceName))].sort(compareText);
   }
 
-  async listOperations(service: string): Promise<Operation[]> {
+  async listOperations(service: string, signal?: AbortSignal): Promise<Operation[]> {
+    throwIfAborted(signal);
     const operations = new Map<string, Operation>();
     for (const span of this.allSpans()) {
       if (span.serviceName === service) operations.set(groupKey(span.name, span.kind), { name: span.name, kind: span.kind });
@@ -161,7 +173,8 @@ export class MemoryStore implements SpanStore {
     return [...operations.values()].sort((a, b) => compareText(a.name, b.name) || a.kind - b.kind);
   }
 
-  async listAttributeNames(startNs: bigint, endNs: bigint): Promise<AttributeName[]> {
+  async listAttributeNames(startNs: bigint, endNs: bigint, signal?: AbortSignal): Promise<AttributeName[]> {
+    throwIfAborted(signal);
     const names = new Map<string, AttributeName>();
     for (const span of this.spansStartedBetween(startNs, endNs)) {
       for (const scope of ATTRIBUTE_SCOPES) {
@@ -174,7 +187,8 @@ export class MemoryStore implements SpanStore {
     );
   }
 
-  async listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number): Promise<string[]> {
+  async listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number, signal?: AbortSignal): Promise<string[]> {
+    throwIfAborted(signal);
     const count = nonNegativeInteger(limit, 'limit');
     const occurrences = new Map<string, number>();
     for (const span of this.spansStartedBetween(startNs, endNs)) {
@@ -194,7 +208,8 @@ export class MemoryStore implements SpanStore {
    * The three kinds of call of ServiceCalls, among the window's spans only: a span
    * whose parent started before the window does not count, as in ClickHouseStore.
    */
-  async serviceCalls(startNs: bigint, endNs: bigint): Promise<ServiceCalls[]> {
+  async serviceCalls(startNs: bigint, endNs: bigint, signal?: AbortSignal): Promise<ServiceCalls[]> {
+    throwIfAborted(signal);
     const window = this.spansStartedBetween(startNs, endNs);
     const calls: Call[] = [];
 
@@ -248,7 +263,8 @@ export class MemoryStore implements SpanStore {
       .sort((a, b) => compareText(a.caller, b.caller) || compareText(a.callee, b.callee) || compareText(a.calleeKind, b.calleeKind));
   }
 
-  async redMetrics(query: RedQuery): Promise<RedRow[]> {
+  async redMetrics(query: RedQuery, signal?: AbortSignal): Promise<RedRow[]> {
+    throwIfAborted(signal);
     const kinds = query.spanKinds?.map((kind) => integer(kind, 'spanKind'));
     if (kinds?.length === 0) return [];
     const step = query.stepNs;
@@ -284,7 +300,8 @@ export class MemoryStore implements SpanStore {
       .sort((a, b) => compareText(a.service, b.service) || compareText(a.operation, b.operation) || compareBigInt(a.stepStartNs, b.stepStartNs));
   }
 
-  async attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies> {
+  async attributeFrequencies(query: AttributeFrequencyQuery, signal?: AbortSignal): Promise<AttributeFrequencies> {
+    throwIfAborted(signal);
     const limit = nonNegativeInteger(query.limit, 'limit');
     const { errorsOnly, minDurationNs } = query.selection;
     if (!errorsOnly && minDurationNs === undefined) throw new RangeError('attributeFrequencies needs a selection');
@@ -325,7 +342,8 @@ export class MemoryStore implements SpanStore {
    * is the first maxTraces by a hash of the trace id. ClickHouseStore orders by
    * cityHash64 instead, so the two stores sample different traces, each the same on every call.
    */
-  async readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanOutline[]> {
+  async readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }, signal?: AbortSignal): Promise<SpanOutline[]> {
+    throwIfAborted(signal);
     const maxTraces = nonNegativeInteger(query.maxTraces, 'maxTraces');
     const [start, end] = [clampNs(query.startNs), clampNs(query.endNs)];
     const sample = [...this.traces]

@@ -173,6 +173,12 @@ export interface TraceWriter {
   writeBatch(spans: SpanRow[]): Promise<void>;
 }
 
+// Every read of TraceReader and DependencyReader takes an AbortSignal as its last
+// argument: the API passes the HTTP request's, so a client that goes away stops paying
+// for its read. Once the signal is aborted (before or during the read) the read rejects
+// with a DOMException named 'AbortError' (see abort.ts) and its answer, if any comes, is
+// dropped. How far the work itself stops depends on the store: docs/STORAGE.md.
+
 /** Reads traces and spans, searches them, lists what exists. */
 export interface TraceReader {
   /**
@@ -182,7 +188,7 @@ export interface TraceReader {
    * traces whose low 64 bits match, as Zipkin does: a client that sends 64-bit ids may
    * be part of a trace that others report with 128-bit ids.
    */
-  getTrace(traceId: string): Promise<SpanRow[]>;
+  getTrace(traceId: string, signal?: AbortSignal): Promise<SpanRow[]>;
   /**
    * getTrace for many ids in one read: element i is exactly what getTrace(traceIds[i])
    * answers (same id rules, including the low-64-bit fallback of a padded 64-bit id; start
@@ -191,35 +197,35 @@ export interface TraceReader {
    * trace at both places. One malformed id rejects the whole call with a RangeError before
    * anything is read. For searches that return whole traces: one store call, not one per hit.
    */
-  getTraces(traceIds: readonly string[]): Promise<SpanRow[][]>;
+  getTraces(traceIds: readonly string[], signal?: AbortSignal): Promise<SpanRow[][]>;
   /** getTrace's spans (same id rules, same order) as outlines. */
-  getTraceOutline(traceId: string): Promise<SpanOutline[]>;
+  getTraceOutline(traceId: string, signal?: AbortSignal): Promise<SpanOutline[]>;
   /** The trace's spans with this span id (same id rules): one, or a Zipkin shared span's two halves. */
-  getSpan(traceId: string, spanId: string): Promise<SpanRow[]>;
+  getSpan(traceId: string, spanId: string, signal?: AbortSignal): Promise<SpanRow[]>;
   /**
    * Ids of the trace's spans (same id rules) whose service, name, span id, status message,
    * event names, or span, resource or event attributes as `key=value` contain the text,
    * case-insensitively; each id once, in no set order. Blank text finds nothing.
    */
-  findSpans(traceId: string, text: string): Promise<string[]>;
+  findSpans(traceId: string, text: string, signal?: AbortSignal): Promise<string[]>;
   /**
    * Matching traces, newest first (by the latest start of a span that matched), ties
    * broken by trace id so results are deterministic.
    */
-  searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
-  listServices(): Promise<string[]>;
-  listOperations(service: string): Promise<Operation[]>;
+  searchTraces(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]>;
+  listServices(signal?: AbortSignal): Promise<string[]>;
+  listOperations(service: string, signal?: AbortSignal): Promise<Operation[]>;
   /** Attribute keys seen between the times (ns), for autocomplete. */
-  listAttributeNames(startNs: bigint, endNs: bigint): Promise<AttributeName[]>;
+  listAttributeNames(startNs: bigint, endNs: bigint, signal?: AbortSignal): Promise<AttributeName[]>;
   /** Most common values of one attribute between the times (ns), for autocomplete. */
-  listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number): Promise<string[]>;
+  listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number, signal?: AbortSignal): Promise<string[]>;
   /**
    * The spans, as outlines, of up to maxTraces traces whose first span started in the
    * window: all of them, or a sample that is the same on every call (by a hash of the
    * trace id). Spans of those traces that started up to TRACE_TAIL_NS after the window
    * are included. For analyses over many traces (root-cause ranking).
    */
-  readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }): Promise<SpanOutline[]>;
+  readSpans(query: { startNs: bigint; endNs: bigint; maxTraces: number }, signal?: AbortSignal): Promise<SpanOutline[]>;
 }
 
 /** Aggregates over many spans, computed in the store: service dependencies, RED metrics, attribute frequencies. */
@@ -228,21 +234,21 @@ export interface DependencyReader {
    * Calls between services among spans that started between the times (ns): see
    * ServiceCalls. One row per (caller, callee), sorted by caller then callee.
    */
-  serviceCalls(startNs: bigint, endNs: bigint): Promise<ServiceCalls[]>;
+  serviceCalls(startNs: bigint, endNs: bigint, signal?: AbortSignal): Promise<ServiceCalls[]>;
   /**
    * Rate, errors and duration percentiles (RED) of spans that started between the times,
    * per service and operation (or per service, see RedQuery.perOperation) and per time
    * step, computed in the store. One row per (service, operation, step) that has spans,
    * sorted by service, operation, step.
    */
-  redMetrics(query: RedQuery): Promise<RedRow[]>;
+  redMetrics(query: RedQuery, signal?: AbortSignal): Promise<RedRow[]>;
   /**
    * How often each attribute=value occurs among selected spans and among the other spans
    * (the baseline) of a population, for attribute comparison. Values of every type as
    * text; attributes of the span and its resource. The pairs most frequent in the selection
    * first (then in the baseline).
    */
-  attributeFrequencies(query: AttributeFrequencyQuery): Promise<AttributeFrequencies>;
+  attributeFrequencies(query: AttributeFrequencyQuery, signal?: AbortSignal): Promise<AttributeFrequencies>;
 }
 
 /** The store's lifecycle: tables, retention, shutdown. */

@@ -9,9 +9,13 @@
 //   same bytes works. So each batch goes through a temp file, and the rows read back from
 //   it are checked against the rows sent.
 // - One data directory per process, owned by one thread: open one ChdbTransport per process.
+// - queryAsync cannot stop a running query (chDB 3.4 has no interrupt for it): given a
+//   signal, it rejects when the signal aborts and the engine runs the query to its end,
+//   holding the read session meanwhile. Only queryStream stops (between result chunks).
 import { mkdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { drainPending, Session } from 'chdb';
+import { drainPending, Session, type ChdbResult } from 'chdb';
+import { abortError, throwIfAborted } from './abort.ts';
 import { sqlIdentifier, sqlString } from './sql.ts';
 import { parseJsonEachRow, type ClickHouseTransport, type Row } from './transport.ts';
 
@@ -61,18 +65,26 @@ export class ChdbTransport implements ClickHouseTransport {
     return new ChdbTransport(writeSession, readSession, batchDir);
   }
 
-  query(sql: string): Promise<Row[]> {
+  query(sql: string, signal?: AbortSignal): Promise<Row[]> {
+    return this.track(async () => parseJsonEachRow((await this.read(sql, 'JSONEachRow', signal)).text()));
+  }
+
+  queryRowBinary(sql: string, signal?: AbortSignal): Promise<Buffer> {
     return this.track(async () => {
-      const result = await this.readSession.queryAsync(sql, { format: 'JSONEachRow' });
-      return parseJsonEachRow(result.text());
+      const bytes = (await this.read(sql, 'RowBinary', signal)).bytes();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
   }
 
-  queryRowBinary(sql: string): Promise<Buffer> {
-    return this.track(async () => {
-      const bytes = (await this.readSession.queryAsync(sql, { format: 'RowBinary' })).bytes();
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    });
+  /** A query on the read session; rejects with abortError() as soon as the signal aborts (chDB's own error is not a DOMException). */
+  private async read(sql: string, format: string, signal: AbortSignal | undefined): Promise<ChdbResult> {
+    throwIfAborted(signal);
+    try {
+      return await this.readSession.queryAsync(sql, { format, signal });
+    } catch (error) {
+      if (signal?.aborted) throw abortError();
+      throw error;
+    }
   }
 
   exec(sql: string): Promise<void> {

@@ -2,9 +2,15 @@
 // server we support, Debian's 18.16: no server-side query parameters (values are escaped
 // into the SQL by sql.ts) and no X-ClickHouse-Summary header; an INSERT either parses the
 // whole body or answers with an error status.
+//
+// A cancelled read aborts its HTTP request, but 18.16 goes on running a query whose client
+// went away (it has no cancel_http_readonly_queries_on_client_close; measured: the query
+// stayed in system.processes), so the read also sends KILL QUERY for the query_id it set.
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { sqlIdentifier } from './sql.ts';
+import { abortError, throwIfAborted } from './abort.ts';
+import { sqlIdentifier, sqlString } from './sql.ts';
 import type { ClickHouseTransport, Row } from './transport.ts';
 
 export class ClickHouseHttpTransport implements ClickHouseTransport {
@@ -24,17 +30,48 @@ export class ClickHouseHttpTransport implements ClickHouseTransport {
     });
   }
 
-  async query(sql: string): Promise<Row[]> {
-    const result = await this.client.query({ query: sql, format: 'JSONEachRow' });
-    return result.json<Row>();
+  query(sql: string, signal?: AbortSignal): Promise<Row[]> {
+    return this.cancellable(signal, async (cancel) => {
+      const result = await this.client.query({ query: sql, format: 'JSONEachRow', ...cancel });
+      return result.json<Row>();
+    });
   }
 
-  async queryRowBinary(sql: string): Promise<Buffer> {
-    // exec, as query() takes only the formats the client parses itself.
-    const result = await this.client.exec({ query: `${sql}\nFORMAT RowBinary` });
-    const chunks: Buffer[] = [];
-    for await (const chunk of result.stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+  queryRowBinary(sql: string, signal?: AbortSignal): Promise<Buffer> {
+    return this.cancellable(signal, async (cancel) => {
+      // exec, as query() takes only the formats the client parses itself.
+      const result = await this.client.exec({ query: `${sql}\nFORMAT RowBinary`, ...cancel });
+      const chunks: Buffer[] = [];
+      for await (const chunk of result.stream) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    });
+  }
+
+  /**
+   * Runs `read` with the client options that tie its request to `signal`: aborting it
+   * aborts the request and kills the query on the server, and the read rejects with
+   * abortError() whatever the client threw.
+   */
+  private async cancellable<T>(
+    signal: AbortSignal | undefined,
+    read: (cancel: { abort_signal?: AbortSignal; query_id?: string }) => Promise<T>,
+  ): Promise<T> {
+    if (signal === undefined) return read({});
+    throwIfAborted(signal);
+    const queryId = randomUUID();
+    const kill = () => {
+      // Best effort: the query may have finished, or the server be gone, by now.
+      this.client.command({ query: `KILL QUERY WHERE query_id = ${sqlString(queryId)}` }).catch(() => {});
+    };
+    signal.addEventListener('abort', kill, { once: true });
+    try {
+      return await read({ abort_signal: signal, query_id: queryId });
+    } catch (error) {
+      if (signal.aborted) throw abortError();
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', kill);
+    }
   }
 
   async exec(sql: string): Promise<void> {

@@ -10,13 +10,15 @@ export interface ClickHouseTransport {
    * Runs a SELECT (without a FORMAT clause) and returns its rows. Every implementation
    * returns 64-bit integers as decimal strings (a JS number would round them) and
    * non-finite floats as the strings "nan", "inf" and "-inf" (JSON has no such numbers).
+   * Once `signal` is aborted it rejects with abortError() (abort.ts) and stops the query
+   * as far as the backend can.
    */
-  query(sql: string): Promise<Row[]>;
+  query(sql: string, signal?: AbortSignal): Promise<Row[]>;
   /**
    * Runs a SELECT (without a FORMAT clause) and returns its rows as RowBinary bytes, for
-   * reads too big to parse as JSON (a trace's spans): see RowBinaryReader.
+   * reads too big to parse as JSON (a trace's spans): see RowBinaryReader. `signal` as in query.
    */
-  queryRowBinary(sql: string): Promise<Buffer>;
+  queryRowBinary(sql: string, signal?: AbortSignal): Promise<Buffer>;
   /** Runs a statement that returns nothing (DDL, ALTER). */
   exec(sql: string): Promise<void>;
   /**

@@ -1002,5 +1002,39 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
         [{ caller, callee, calleeKind: 'service', calls: 5, errors: 1, p50Ns: 30e6, p95Ns: 65e6, p99Ns: 69e6 }],
       );
     });
+
+    it('rejects every read at once with an AbortError when its signal is already aborted', async () => {
+      const { start, end, prefix } = slot();
+      const traceId = newTraceId();
+      const root = span({ traceId, service: `${prefix}cancelled`, startNs: start + SECOND, attributes: attributes({ str: { key: 'value' } }) });
+      const child = span({ traceId, service: `${prefix}callee`, startNs: start + 2n * SECOND, parentSpanId: root.spanId });
+      await store.writeBatch([root, child]);
+      const window = { startNs: start, endNs: end };
+      const aborted = AbortSignal.abort();
+      const reads: Record<string, (signal: AbortSignal) => Promise<unknown>> = {
+        getTrace: (signal) => store.getTrace(root.traceId, signal),
+        getTraces: (signal) => store.getTraces([root.traceId], signal),
+        getTraceOutline: (signal) => store.getTraceOutline(root.traceId, signal),
+        getSpan: (signal) => store.getSpan(root.traceId, root.spanId, signal),
+        findSpans: (signal) => store.findSpans(root.traceId, 'cancelled', signal),
+        searchTraces: (signal) => store.searchTraces({ ...window, service: root.serviceName, attributes: [], limit: 10 }, signal),
+        listServices: (signal) => store.listServices(signal),
+        listOperations: (signal) => store.listOperations(root.serviceName, signal),
+        listAttributeNames: (signal) => store.listAttributeNames(start, end, signal),
+        listAttributeValues: (signal) => store.listAttributeValues('span', 'key', start, end, 10, signal),
+        readSpans: (signal) => store.readSpans({ ...window, maxTraces: 10 }, signal),
+        serviceCalls: (signal) => store.serviceCalls(start, end, signal),
+        redMetrics: (signal) => store.redMetrics({ ...window, service: root.serviceName }, signal),
+        attributeFrequencies: (signal) => store.attributeFrequencies({ ...window, selection: { errorsOnly: true }, limit: 10 }, signal),
+      };
+      for (const [name, read] of Object.entries(reads)) {
+        await assert.rejects(read(aborted), (error) => error instanceof DOMException && error.name === 'AbortError', name);
+      }
+      // A live signal gets answers: the rejections above came from the signal, not the arguments.
+      const live = new AbortController().signal;
+      assert.deepStrictEqual(await store.getTrace(traceId, live), [root, child]);
+      assert.deepStrictEqual((await store.serviceCalls(start, end, live)).map((call) => call.callee), [child.serviceName]);
+      assert.deepStrictEqual(await store.listAttributeValues('span', 'key', start, end, 10, live), ['value']);
+    });
   });
 }
