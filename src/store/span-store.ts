@@ -177,7 +177,8 @@ export interface TraceWriter {
 // argument: the API passes the HTTP request's, so a client that goes away stops paying
 // for its read. Once the signal is aborted (before or during the read) the read rejects
 // with a DOMException named 'AbortError' (see abort.ts) and its answer, if any comes, is
-// dropped. How far the work itself stops depends on the store: docs/STORAGE.md.
+// dropped; a read with nothing to look up (a limit of 0, blank text) may still answer.
+// How far the work itself stops depends on the store: docs/STORAGE.md.
 
 /** Reads traces and spans, searches them, lists what exists. */
 export interface TraceReader {
