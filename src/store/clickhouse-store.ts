@@ -667,6 +667,7 @@ function chunks<T>(items: T[], size: number): T[][] {
   return lists;
 }
 
+/** Strings in ClickHouse's order, by their UTF-8 bytes, as ORDER BY sorts every other list (JavaScript's < orders UTF-16 units, which differs past U+FFFF). */
 function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -216,7 +216,10 @@ export interface TraceReader {
   searchTraces(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]>;
   listServices(signal?: AbortSignal): Promise<string[]>;
   listOperations(service: string, signal?: AbortSignal): Promise<Operation[]>;
-  /** Attribute keys seen between the times (ns), for autocomplete. */
+  /**
+   * Attribute keys seen between the times (ns), for autocomplete: by scope (span,
+   * resource, event), then key by its UTF-8 bytes (ClickHouse's order of strings), then type.
+   */
   listAttributeNames(startNs: bigint, endNs: bigint, signal?: AbortSignal): Promise<AttributeName[]>;
   /** Most common values of one attribute between the times (ns), for autocomplete. */
   listAttributeValues(scope: AttributeScope, key: string, startNs: bigint, endNs: bigint, limit: number, signal?: AbortSignal): Promise<string[]>;

@@ -589,6 +589,27 @@ export function storeContract(name: string, fixture: () => Promise<StoreFixture>
       assert.deepStrictEqual(await store.listAttributeValues('span', 'late', start, end, 10), []);
     });
 
+    it('lists attribute names by scope, then key by UTF-8 bytes (a key past U+FFFF after one below it), then type', async () => {
+      const { start, prefix } = slot();
+      // UTF-16 puts the emoji (a surrogate pair, D83D...) before U+FB00; UTF-8 (F0... vs EF...) after it.
+      await store.writeBatch([
+        span({
+          traceId: newTraceId(),
+          service: `${prefix}names`,
+          startNs: start + SECOND,
+          attributes: attributes({ str: { '😀.key': 'a', '\ufb00.key': 'b', z: 'c' }, int: { z: 1n } }),
+        }),
+      ]);
+      // A window of its own: the test before leaves a span 10 s into this slot.
+      const spanNames = (await store.listAttributeNames(start + SECOND, start + SECOND)).filter((name) => name.scope === 'span');
+      assert.deepStrictEqual(spanNames, [
+        { scope: 'span', key: 'z', type: 'int' },
+        { scope: 'span', key: 'z', type: 'string' },
+        { scope: 'span', key: '\ufb00.key', type: 'string' },
+        { scope: 'span', key: '😀.key', type: 'string' },
+      ]);
+    });
+
     it('takes any text as a value: quotes, backslashes, control characters, SQL', async () => {
       const { start, end } = slot();
       const hostile = [
