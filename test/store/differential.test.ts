@@ -163,6 +163,13 @@ describe('differential: memory, chDB and clickhouse-server answer alike', () => 
             await compare(failures, `${tag} findSpans ${id} ${text}`, async (s) => (await s.findSpans(id, text)).sort());
           }
         }
+        // Single spans: both halves of shared spans first.
+        const spanIds = world.spans.map((span) => `${span.traceId}/${span.spanId}`);
+        const shared = spanIds.filter((id, i) => spanIds.indexOf(id) !== i);
+        for (const id of [...new Set([...shared, ...spanIds])].slice(0, 6)) {
+          const [traceId, spanId] = id.split('/') as [string, string];
+          await compare(failures, `${tag} getSpan ${id}`, (s) => s.getSpan(traceId, spanId.toUpperCase()));
+        }
         // readSpans samples by a different hash in each store, so only with room for every
         // trace, and as a set: ClickHouse orders a trace's spans of one start in no set order.
         for (const [startNs, endNs] of [[windowStart, windowEnd], [world.startNs + HOUR, world.startNs + 90n * MINUTE]] as const) {

@@ -143,8 +143,11 @@ export function makeWorld(seed: number, traceCount: number): World {
     // Some traces are twins of the one before: their spans start at the very nanoseconds
     // the earlier trace's did, so searches meet ties (broken by trace id).
     const twin = r.chance(0.2) ? previousStarts : [];
-    const traceStart = twin[0] ?? windowStart + r.bigintBelow(4n * HOUR) + (r.chance(0.5) ? 0n : r.bigintBelow(MS));
+    // A quarter start within 50 ms of midnight, to cross it.
+    const traceStart =
+      twin[0] ?? (r.chance(0.25) ? midnight - 50n * MS + r.bigintBelow(100n * MS) : windowStart + r.bigintBelow(4n * HOUR)) + (r.chance(0.5) ? 0n : r.bigintBelow(MS));
     const traceSpans: SpanRow[] = [];
+    // Now and then a child starts up to 40 minutes late: traces over several time buckets and over midnight.
     const offset = (below: bigint) => r.bigintBelow(below);
     const makeSpan = (parent: SpanRow | undefined, drawnStart: bigint, kind: number): SpanRow => {
       const start = twin[traceSpans.length] ?? drawnStart;
@@ -202,7 +205,7 @@ export function makeWorld(seed: number, traceCount: number): World {
     for (let n = 1 + r.int(10); n > 0; n--) {
       const parent = parents.length === 0 ? missingParent : r.pick(parents);
       const kind = r.pick([SpanKind.INTERNAL, SpanKind.CLIENT, SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.SERVER, SpanKind.UNSPECIFIED]);
-      const child = makeSpan(parent, (parent.startNs ?? traceStart) + offset(20n * MS), kind);
+      const child = makeSpan(parent, (parent.startNs ?? traceStart) + offset(r.chance(0.03) ? 40n * MINUTE : 20n * MS), kind);
       parents.push(child);
       if (kind === SpanKind.PRODUCER) producers.push(child);
       // A Zipkin shared span: the server half under the client's span id.
@@ -226,7 +229,7 @@ export function makeWorld(seed: number, traceCount: number): World {
     i += size;
   }
   // Small batches replayed, so that most traces keep counts every store must agree on.
-  const replays = r.some(batches.filter((batch) => batch.length <= 6), 0.3).slice(0, 2);
+  const replays = r.shuffle(batches.filter((batch) => batch.length <= 6)).slice(0, 1 + r.int(2));
   const starts = spans.map((s) => s.startNs);
   return {
     seed,
