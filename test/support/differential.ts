@@ -359,6 +359,7 @@ export function makeSearch(world: World, seed: number): Search {
   if (shape < 3) [query.startNs, query.endNs] = [world.startNs - HOUR, world.endNs + HOUR];
   else if (shape < 8) [query.startNs, query.endNs] = [span.startNs - r.bigintBelow(90n * MINUTE), span.startNs + r.bigintBelow(30n * MINUTE)];
   else if (shape < 9) [query.startNs, query.endNs] = [span.startNs, span.startNs];
+  else if (r.chance(0.3)) [query.startNs, query.endNs] = [-1n, ns('2100-01-01T00:00:00Z')]; // all worlds written so far, from before the epoch
   else if (r.chance(0.5)) [query.startNs, query.endNs] = [world.startNs - 2n * HOUR, world.startNs - 1n]; // before everything
   else [query.startNs, query.endNs] = [span.startNs + 1n, span.startNs]; // ends before it starts
   return { query, drawnFrom: `span ${span.traceId}/${span.spanId}; ${taken.join(', ') || 'window only'}` };
