@@ -9,7 +9,6 @@
 //   SKEIN_DIFF_SEED=17                      only world 17, all of its searches
 //   SKEIN_DIFF_SEED=17:42                   only search 42 of world 17 (what a failure prints; a search
 //                                           over all time then sees world 17 alone)
-//   SKEIN_SKIP_CLICKHOUSE_SERVER=1          chDB and memory only
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +19,7 @@ import { SpanKind } from '../../src/model/span.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { SpanStore, TraceSummary } from '../../src/store/span-store.ts';
-import { clickHouseServerSkipReason, startClickHouseServer, type ClickHouseServer } from '../support/clickhouse-server.ts';
+import { startClickHouseServer, type ClickHouseServer } from '../support/clickhouse-server.ts';
 import { makeSearch, makeWorld, showQuery, subSeed } from '../support/differential.ts';
 import { HOUR, MINUTE, MS } from '../support/span-builder.ts';
 
@@ -80,17 +79,14 @@ describe('differential: memory, chDB and clickhouse-server answer alike', () => 
   const backends: Backend[] = [];
   let server: ClickHouseServer | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'skein-differential-'));
-  const serverSkip = clickHouseServerSkipReason();
   /** Traces of every world written so far with a replayed batch: a search over all time meets earlier worlds. */
   const replayedSoFar = new Set<string>();
 
   before(async () => {
     backends.push({ name: 'memory', store: new MemoryStore() });
     backends.push({ name: 'chDB', store: await openStore('chdb', dataDir) });
-    if (serverSkip === undefined) {
-      server = await startClickHouseServer();
-      backends.push({ name: 'clickhouse-server', store: await openStore(server.url.replace(/^http:/, 'clickhouse:'), '') });
-    }
+    server = await startClickHouseServer();
+    backends.push({ name: 'clickhouse-server', store: await openStore(server.url.replace(/^http:/, 'clickhouse:'), '') });
     for (const { store } of backends) await store.init();
   });
 

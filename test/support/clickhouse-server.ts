@@ -15,22 +15,10 @@ export interface ClickHouseServer {
   stop(): Promise<void>;
 }
 
-/**
- * Why the ClickHouse server tests cannot run here, or undefined when they can.
- * A missing binary is an error (CI installs it), unless SKEIN_SKIP_CLICKHOUSE_SERVER=1.
- */
-export function clickHouseServerSkipReason(): string | undefined {
-  if (process.env.SKEIN_SKIP_CLICKHOUSE_SERVER === '1') {
-    return 'SKEIN_SKIP_CLICKHOUSE_SERVER=1: ClickHouse server tests skipped';
-  }
-  return undefined;
-}
-
 export async function startClickHouseServer(): Promise<ClickHouseServer> {
   if (!existsSync(CLICKHOUSE_SERVER_BINARY)) {
     throw new Error(
-      `${CLICKHOUSE_SERVER_BINARY} is missing: run \`apt-get install clickhouse-server\` ` +
-        '(or set SKEIN_SKIP_CLICKHOUSE_SERVER=1 to skip these tests)',
+      `${CLICKHOUSE_SERVER_BINARY} is missing: run \`apt-get install clickhouse-server\` (.ci/run does)`,
     );
   }
   // ClickHouse cannot be told to pick its own ports, so a port picked here can be taken
